@@ -1,0 +1,1 @@
+"""ipywidgets forms, one per step; callbacks write to an Output; no boto3 here."""
