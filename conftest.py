@@ -1,0 +1,114 @@
+"""Test-run isolation and the practice account for notebooks.
+
+Everything here happens in ``pytest_configure``: nbval starts notebook kernels while it
+collects, before any fixture runs, and kernels inherit this process's environment. So the
+environment is made safe (no route to a real AWS account) and the practice account is
+started before anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_RUN_DIR: Path | None = None
+_NOTEBOOKS_RESET = False
+
+# Unreachable on purpose: any HTTPS request that is not to this machine fails at once.
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+def isolate_environment(run_dir: Path) -> dict[str, str]:
+    """Point HOME, the walkthrough's state folder and the AWS files at *run_dir*; drop AWS_* variables."""
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name.startswith("AML_WALKTHROUGH_"):
+            del os.environ[name]
+    home = run_dir / "home"
+    state = run_dir / "state"
+    home.mkdir(parents=True, exist_ok=True)
+    state.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        {
+            # A real ~/.aws (or any other dotfile) is never read: HOME is empty and ours.
+            "HOME": str(home),
+            "AML_WALKTHROUGH_HOME": str(state),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "HTTPS_PROXY": DEAD_PROXY,
+            "HTTP_PROXY": DEAD_PROXY,
+            "https_proxy": DEAD_PROXY,
+            "http_proxy": DEAD_PROXY,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            # Notebook kernels and the browser test must not try to reach the internet.
+            "JUPYTER_PLATFORM_DIRS": "1",
+        }
+    )
+    return {"home": str(home), "state": str(state)}
+
+
+def _start_practice_account() -> None:
+    from helpers.sandbox import scenarios, server
+    from helpers.sandbox.source import SandboxAccount
+
+    server.start()
+    scenarios.reset("new-account")
+    files = SandboxAccount().files()
+    # Anything that reads the AWS CLI's default files sees only the practice account's.
+    os.environ["AWS_CONFIG_FILE"] = str(files.config_file)
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(files.credentials_file)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _RUN_DIR
+    _RUN_DIR = Path(tempfile.mkdtemp(prefix="aml-test-run-"))
+    isolate_environment(_RUN_DIR)
+    _start_practice_account()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    try:
+        from helpers.sandbox import server
+
+        server.stop()
+    except Exception as exc:  # the run is over; say why the sandbox may linger
+        print(f"(could not stop the practice account: {type(exc).__name__})")
+    if _RUN_DIR is not None:
+        shutil.rmtree(_RUN_DIR, ignore_errors=True)
+
+
+def _kind(item: pytest.Item) -> int:
+    if str(item.path).endswith(".ipynb"):
+        return 1
+    if item.get_closest_marker("browser"):
+        return 2
+    return 0
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    """Unit tests first, then the notebooks in file-name order (one lesson), then the browser."""
+    items.sort(key=lambda item: (_kind(item), str(item.path) if _kind(item) == 1 else ""))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _NOTEBOOKS_RESET
+    if _kind(item) == 1 and not _NOTEBOOKS_RESET:
+        # Unit tests may have changed the shared practice account: the lesson starts from a new one.
+        from helpers.sandbox import scenarios
+
+        scenarios.reset("new-account")
+        state = Path(os.environ["AML_WALKTHROUGH_HOME"])
+        (state / "account.json").unlink(missing_ok=True)
+        _NOTEBOOKS_RESET = True
+
+
+@pytest.fixture
+def isolated_home(tmp_path, monkeypatch) -> Path:
+    """A private state folder for a test that changes the account choice or writes profiles."""
+    state = tmp_path / "state"
+    state.mkdir()
+    monkeypatch.setenv("AML_WALKTHROUGH_HOME", str(state))
+    return state
