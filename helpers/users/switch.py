@@ -1,0 +1,64 @@
+"""Prove a new profile works, then make it the active one (end of notebook 02)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from botocore.exceptions import ClientError
+
+from helpers import account, aws
+from helpers.errors import WalkthroughError, error_code, explain
+from helpers.sources import AwsFiles
+from helpers.users.policies import USER_NAME, USER_PROFILE
+
+# A new key is refused with these for a few seconds on AWS while it propagates.
+NOT_YET_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AccessDenied"}
+
+
+def wait_until_live(
+    files: AwsFiles,
+    profile: str = USER_PROFILE,
+    timeout: float = 20.0,
+    say: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    """The caller ARN of *profile* once STS accepts its key, retrying with backoff up to *timeout* s."""
+    start, delay, told = clock(), 1.0, False
+    while True:
+        try:
+            # A fresh session each try: botocore reads credentials once per session.
+            session = aws.make_session(files, profile)
+            return aws.client(session, "sts").get_caller_identity()["Arn"]
+        except ClientError as exc:
+            if error_code(exc) not in NOT_YET_CODES:
+                raise WalkthroughError(explain(exc)) from None
+            left = timeout - (clock() - start)
+            if left <= 0:
+                raise WalkthroughError(
+                    f"Profile {profile!r} still does not work after {timeout:.0f} s: {explain(exc)}"
+                ) from None
+            if say is not None and not told:
+                say("A new access key takes a few seconds to work on AWS; checking again...")
+                told = True
+            sleep(min(delay, left))
+            delay = min(delay * 2, 8.0)
+
+
+def switch_to_profile(
+    files: AwsFiles,
+    profile: str = USER_PROFILE,
+    expected_user: str = USER_NAME,
+    say: Callable[[str], None] | None = None,
+    timeout: float = 20.0,
+) -> str:
+    """Check *profile* is live and is *expected_user*, then make it the active profile; notebook 02."""
+    arn = wait_until_live(files, profile, timeout=timeout, say=say)
+    if arn.rsplit("/", 1)[-1].casefold() != expected_user.casefold() or ":user/" not in arn:
+        raise WalkthroughError(
+            f"Profile {profile!r} signs in as {arn}, not as {expected_user}; nothing was switched. "
+            "Run the set-up cell again to save AML@Packt's key in it."
+        )
+    account.use_profile(profile)
+    return arn
