@@ -1,0 +1,204 @@
+"""Notebook 01's steps end to end: check a key pair, prove it, save it; set up or verify the active profile."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from helpers import account as account_mod
+from helpers.account import Account
+from helpers.credentials.files import (
+    DEFAULT_PROFILE,
+    SaveResult,
+    check_profile_name,
+    plan_save_profile,
+    save_profile,
+    saved_key_id,
+)
+from helpers.credentials.identity import Identity, prove_key_pair, prove_profile
+from helpers.credentials.keys import CheckedKeys, check_key_pair, read_keys_csv
+from helpers.errors import WalkthroughError, explain
+from helpers.plan import Plan
+from helpers.sources import AwsFiles
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def check_region(region: str | None) -> str | None:
+    """A tidy region name, None when left empty; raise with an example when malformed (notebook 01)."""
+    value = (region or "").strip().strip("\"'")
+    if not value:
+        return None
+    if not _REGION.match(value):
+        raise WalkthroughError(
+            f"{value!r} is not an AWS region name. Type one such as us-east-1 or eu-west-1, or leave it empty."
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What "Check and save" did: who the keys are, what changed, and notes on tidied input."""
+
+    identity: Identity
+    plan: Plan
+    result: SaveResult
+    notes: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        return [*self.notes, *self.result.lines()]
+
+
+def check_and_save(
+    files: AwsFiles,
+    profile: str = DEFAULT_PROFILE,
+    *,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+    session_token: str | None = None,
+    checked: CheckedKeys | None = None,
+    region: str | None = None,
+    make_default: bool = False,
+    overwrite: bool = False,
+) -> SaveOutcome:
+    """Shape check, then every file check, then STS, then save (notebook 01's "Check and save").
+
+    Each step raises ``WalkthroughError`` with the fix; nothing is written unless all pass.
+    """
+    if checked is None:
+        checked = check_key_pair(access_key_id, secret_access_key, session_token)
+    profile = check_profile_name(profile)
+    region = check_region(region)
+    # The plan runs every file check (name taken, malformed, read-only) before the network call.
+    plan = plan_save_profile(
+        files, profile, checked.pair, region=region, make_default=make_default, overwrite=overwrite
+    )
+    identity = prove_key_pair(checked.pair, files, region)
+    result = save_profile(files, profile, checked.pair, region=region, make_default=make_default, overwrite=overwrite)
+    return SaveOutcome(identity, plan, result, checked.notes)
+
+
+def use_existing_profile(account: Account, profile: str) -> Identity:
+    """Prove a saved profile live and make it the active one (notebook 01's profile picker)."""
+    identity = prove_profile(account.files(), profile)
+    account_mod.use_profile(profile)
+    return identity
+
+
+@dataclass(frozen=True)
+class CredentialsReport:
+    """What the set-up or verification cell found; shows as sentences plus the "who you are" card."""
+
+    ok: bool
+    lines: tuple[str, ...]
+    identity: Identity | None = None
+    profile: str | None = None
+
+    def __str__(self) -> str:
+        parts = list(self.lines)
+        if self.identity is not None:
+            parts.append(str(self.identity))
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = "" if self.ok else ' style="color:#b00020"'
+        text = "".join(f"<p{colour}>{html.escape(line)}</p>" for line in self.lines)
+        card = self.identity._repr_html_() if self.identity is not None else ""
+        return f'<div class="aml-cred-report">{text}{card}</div>'
+
+
+def verify_credentials(account: Account | None = None) -> CredentialsReport:
+    """Who am I, for the active profile; safe to re-run any time (notebook 01's last cell, and later ones)."""
+    account = account or account_mod.current_account()
+    if not account.profile:
+        return CredentialsReport(
+            False, ("No profile is active yet. Run the set-up cell above, or use the form, then run this again.",)
+        )
+    try:
+        identity = prove_profile(account.files(), account.profile)
+    except WalkthroughError as exc:
+        return CredentialsReport(False, (f"Profile {account.profile} does not work: {exc}",), profile=account.profile)
+    return CredentialsReport(True, (f"Profile {account.profile} works.",), identity=identity, profile=account.profile)
+
+
+def set_up_credentials(account: Account | None = None, profile: str = DEFAULT_PROFILE) -> CredentialsReport:
+    """Notebook 01's Run-All cell: in the practice account, save the handed-over keys and make them active.
+
+    On a real account it only verifies the active profile and points to the form. Re-running
+    converges: a working profile is left as it is, a saved one is reused, never duplicated.
+    """
+    account = account or account_mod.current_account()
+    files = account.files()
+    if account.profile:
+        try:
+            identity = prove_profile(files, account.profile)
+        except WalkthroughError as exc:
+            problem = str(exc)
+        else:
+            return CredentialsReport(
+                True,
+                (f"Profile {account.profile} is already set up and works: nothing to change.",),
+                identity,
+                account.profile,
+            )
+    else:
+        problem = ""
+    if not account.practice:
+        first = (
+            f"The active profile {account.profile} does not work: {problem}"
+            if account.profile
+            else "No profile is active yet."
+        )
+        return CredentialsReport(
+            False,
+            (
+                first,
+                "Use the form above to import or type your keys (or pick a profile that works), then run "
+                "this cell again.",
+            ),
+        )
+    try:
+        return _set_up_practice(account, files, profile)
+    except WalkthroughError as exc:
+        return CredentialsReport(False, (str(exc),), profile=profile)
+    except OSError as exc:
+        return CredentialsReport(False, (explain(exc),), profile=profile)
+
+
+def _set_up_practice(account: Account, files: AwsFiles, profile: str) -> CredentialsReport:
+    notes: list[str] = []
+    overwrite = False
+    if saved_key_id(files, profile):
+        try:
+            identity = prove_profile(files, profile)
+        except WalkthroughError:
+            # Keys from an earlier practice run that no longer exist: replace them (a backup is kept).
+            overwrite = True
+            notes.append(f"Profile {profile} held keys that no longer work; replacing them.")
+        else:
+            account_mod.use_profile(profile)
+            return CredentialsReport(
+                True,
+                (f"Profile {profile} was already saved and works; it is now the active profile.",),
+                identity,
+                profile,
+            )
+    path = account.source.handed_over_keys()
+    if path is None:
+        return CredentialsReport(
+            False, ("This practice account has no key file to hand over. Use the form above to type your keys.",)
+        )
+    checked = read_keys_csv(path)
+    outcome = check_and_save(files, profile, checked=checked, region=account.source.default_region, overwrite=overwrite)
+    account_mod.use_profile(profile)
+    lines = [
+        f"Imported the keys your practice account gave you ({path.name}, key {checked.pair.masked_id}).",
+        *notes,
+        *outcome.lines(),
+        f"Profile {profile} is now the active profile for the next notebooks.",
+    ]
+    return CredentialsReport(True, tuple(lines), outcome.identity, profile)
