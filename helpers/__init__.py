@@ -12,8 +12,21 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "account", "aws", "errors", "plan", "sources", "state", "textfiles",
-    "credentials", "users", "root_keys", "mfa", "status", "cleanup", "ui", "lesson",
+    "account",
+    "aws",
+    "errors",
+    "plan",
+    "sources",
+    "state",
+    "textfiles",
+    "credentials",
+    "users",
+    "root_keys",
+    "mfa",
+    "status",
+    "cleanup",
+    "ui",
+    "lesson",
 }
 
 

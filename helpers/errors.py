@@ -43,13 +43,11 @@ _CODES: dict[str, tuple[str, str]] = {
     ),
     "AccessDenied": (
         "This identity is not allowed to do that.",
-        "Ask someone with IAM rights (the root user, in this lesson) to grant it, or switch to a "
-        "profile that has it.",
+        "Ask someone with IAM rights (the root user, in this lesson) to grant it, or switch to a profile that has it.",
     ),
     "AccessDeniedException": (
         "This identity is not allowed to do that.",
-        "Ask someone with IAM rights (the root user, in this lesson) to grant it, or switch to a "
-        "profile that has it.",
+        "Ask someone with IAM rights (the root user, in this lesson) to grant it, or switch to a profile that has it.",
     ),
     "ExpiredToken": (
         "These temporary credentials have expired.",

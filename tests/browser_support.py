@@ -1,0 +1,210 @@
+"""JupyterLab in headless Chromium: a server of our own, a copy of the notebooks, page helpers.
+
+Used by every ``tests/test_browser_*.py``. The server gets its own config, runtime, workspace
+and settings folders and its own walkthrough state folder (so its own practice account), and
+serves a *copy* of ``notebooks/`` with autosave off: the committed files are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-output" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-proxy-server",
+]
+IDLE = "Python 3 (ipykernel) | Idle"
+
+
+def require_browser() -> None:
+    """Skip (or, on CI / with REQUIRE_BROWSER, fail) when Debian's chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    reason = "Debian's chromium is not installed (sudo apt-get install chromium)"
+    if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"{reason}, and CI/REQUIRE_BROWSER says the browser tests must run.")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    folder: Path
+    state: Path
+    proc: subprocess.Popen
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}"
+
+
+def _write_settings(settings: Path) -> None:
+    """No news pop-up, no update check, no autosave, no kernel-start dialog in the way."""
+    files = {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    }
+    for rel, data in files.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data))
+
+
+@contextmanager
+def running_lab(tmp: Path, env_extra: dict[str, str] | None = None):
+    """Start JupyterLab on a free port over a copy of notebooks/; stop exactly that server afterwards."""
+    folder = tmp / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder)
+    state = tmp / "state"
+    state.mkdir()
+    jupyter = {name: tmp / name for name in ("config", "runtime", "workspaces", "settings", "data")}
+    for path in jupyter.values():
+        path.mkdir()
+    _write_settings(jupyter["settings"])
+    token = secrets.token_hex(16)
+    port = free_port()
+    env = dict(os.environ)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        env.pop(name, None)
+    env.update(
+        {
+            "AML_WALKTHROUGH_HOME": str(state),
+            "JUPYTER_CONFIG_DIR": str(jupyter["config"]),
+            "JUPYTER_RUNTIME_DIR": str(jupyter["runtime"]),
+            "JUPYTERLAB_WORKSPACES_DIR": str(jupyter["workspaces"]),
+            "JUPYTERLAB_SETTINGS_DIR": str(jupyter["settings"]),
+            "JUPYTER_TOKEN": token,
+        }
+    )
+    env.update(env_extra or {})
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(port)]
+    cmd += ["--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp / "jupyterlab.log", "wb")
+    proc = subprocess.Popen(cmd, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    lab = Lab(url, token, folder, state, proc)
+    try:
+        _wait_ready(lab, tmp / "jupyterlab.log")
+        yield lab
+    finally:
+        _shutdown(lab)
+        log.close()
+        _stop_practice_account(state)
+
+
+def _wait_ready(lab: Lab, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lab.proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{lab.url}/api/status?token={lab.token}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-2000:]}")
+
+
+def _shutdown(lab: Lab) -> None:
+    request = urllib.request.Request(
+        f"{lab.url}/api/shutdown", method="POST", headers={"Authorization": f"token {lab.token}"}
+    )
+    try:
+        urllib.request.urlopen(request, timeout=5).close()
+    except OSError:
+        pass
+    try:
+        lab.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        lab.proc.terminate()
+        lab.proc.wait(timeout=10)
+
+
+def _stop_practice_account(state: Path) -> None:
+    from helpers.sandbox import server
+
+    try:
+        server.stop(home=state)
+    except Exception as exc:  # the test is over; report and move on
+        print(f"(could not stop the browser test's practice account: {type(exc).__name__})")
+
+
+@contextmanager
+def browser_page():
+    """A headless Chromium page (Debian's chromium, no Playwright download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def open_notebook(page, lab: Lab, name: str) -> None:
+    """Open *name* and wait until its kernel is attached and idle (the status bar, not the toolbar)."""
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    page.get_by_text(IDLE).first.wait_for(timeout=90_000)
+
+
+def run_all(page) -> None:
+    """Run › Run All Cells, then wait until every code cell has run and the kernel is idle again."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    wait_all_cells_ran(page)
+
+
+def wait_all_cells_ran(page, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    prompts = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt"
+    while time.monotonic() < deadline:
+        texts = page.locator(prompts).all_inner_texts()
+        if texts and all(t.strip() not in ("[ ]:", "[*]:", "") for t in texts):
+            page.get_by_text(IDLE).first.wait_for()
+            return
+        time.sleep(0.5)
+    raise AssertionError("not every cell finished running: " + ", ".join(page.locator(prompts).all_inner_texts()))
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

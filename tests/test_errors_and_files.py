@@ -1,0 +1,101 @@
+"""helpers.errors (one sentence, no secret), helpers.textfiles (atomic 0600), helpers.identity."""
+
+import os
+import stat
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, ProfileNotFound
+
+from helpers import errors, identity, textfiles
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def client_error(code, message=""):
+    return ClientError({"Error": {"Code": code, "Message": message}}, "GetCallerIdentity")
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("InvalidClientTokenId", "does not know this access key ID"),
+        ("SignatureDoesNotMatch", "secret access key does not match"),
+        ("AccessDenied", "not allowed"),
+        ("ExpiredToken", "expired"),
+        ("RequestTimeTooSkewed", "clock"),
+        ("Throttling", "throttling"),
+        ("EntityAlreadyExists", "already exists"),
+        ("LimitExceeded", "limit"),
+        ("NoSuchEntity", "does not exist"),
+        ("DeleteConflict", "refuses to delete"),
+    ],
+)
+def test_each_code_gets_a_sentence_and_a_next_step(code, words):
+    text = errors.explain(client_error(code))
+    assert words in text
+    assert text.count(".") >= 2  # what happened. what to do.
+
+
+def test_permission_named_but_request_data_never_echoed():
+    msg = (
+        "User: arn:aws:iam::123456789012:user/AML@Packt is not authorized to perform: iam:DeleteAccessKey "
+        f"because the secret {SECRET} was wrong"
+    )
+    text = errors.explain(client_error("AccessDenied", msg))
+    assert "iam:DeleteAccessKey" in text and "arn:aws:iam::123456789012:user/AML@Packt" in text
+    assert SECRET not in text
+
+
+def test_unknown_code_and_non_aws_errors():
+    assert "(Weird)" in errors.explain(client_error("Weird"))
+    assert "python -m helpers.sandbox start" in errors.explain(EndpointConnectionError(endpoint_url="http://x"))
+    assert "'nope'" in errors.explain(ProfileNotFound(profile="nope"))
+    assert errors.explain(errors.WalkthroughError("Do this.")) == "Do this."
+    assert errors.error_code(ValueError()) is None
+
+
+def test_write_atomic_creates_0600_and_replaces(tmp_path):
+    target = tmp_path / "sub" / "credentials"
+    textfiles.write_atomic(target, "one")
+    textfiles.write_atomic(target, "two")
+    assert target.read_text() == "two"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["credentials"]  # no temp file left
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "credentials"
+    target.write_text("old")
+
+    def broken(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        textfiles.write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["credentials"]
+
+
+def test_backup_is_a_0600_copy(tmp_path):
+    target = tmp_path / "credentials"
+    assert textfiles.backup(target) is None
+    target.write_text("data")
+    copy = textfiles.backup(target)
+    assert copy.read_text() == "data" and copy.name.startswith("credentials.bak-")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "arn, kind, name",
+    [
+        ("arn:aws:iam::123456789012:root", identity.ROOT, "root"),
+        ("arn:aws:iam::123456789012:user/AML@Packt", identity.IAM_USER, "AML@Packt"),
+        ("arn:aws:iam::123456789012:user/team/AML@Packt", identity.IAM_USER, "AML@Packt"),
+        ("arn:aws:sts::123456789012:assumed-role/Admin/alice", identity.ASSUMED_ROLE, "Admin"),
+        ("arn:aws:sts::123456789012:federated-user/bob", identity.FEDERATED, "bob"),
+        ("arn:aws:iam::123456789012:something", identity.UNKNOWN, "something"),
+    ],
+)
+def test_classify_arn(arn, kind, name):
+    assert identity.classify_arn(arn) == (kind, name)
