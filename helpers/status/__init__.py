@@ -1,0 +1,37 @@
+"""The account's security status: one snapshot, Prowler-named checks, the checklist card (notebook 05).
+
+``aml.status.card()`` on top of every notebook; ``take_snapshot``, ``run_checks`` and the tables in
+notebook 05; ``python -m helpers.status`` in a terminal. Submodules load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "take_snapshot": "helpers.status.snapshot",
+    "Snapshot": "helpers.status.model",
+    "Finding": "helpers.status.model",
+    "run_checks": "helpers.status.checks",
+    "checklist": "helpers.status.checks",
+    "CHECKS": "helpers.status.checks",
+    "CHECKLIST": "helpers.status.checks",
+    "card": "helpers.status.views",
+    "show_card": "helpers.status.views",
+    "assets_table": "helpers.status.views",
+    "checks_table": "helpers.status.views",
+    "report_table": "helpers.status.views",
+    "explain_checks": "helpers.status.views",
+    "export": "helpers.status.views",
+    "dashboard": "helpers.status.views",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'helpers.status' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_EXPORTS))

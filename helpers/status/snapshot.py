@@ -1,0 +1,237 @@
+"""Read an account's security status in a constant number of API calls, whatever its size.
+
+Four account-wide reads, never one call per user (notebook 05, and the card on every notebook):
+
+1. ``GetAccountSummary``: the asset counts and the *live* root flags (``AccountAccessKeysPresent``,
+   ``AccountMFAEnabled``);
+2. the credential report: ``GenerateCredentialReport`` (polled with backoff until COMPLETE, within a
+   bounded wait) then ``GetCredentialReport``, a CSV parsed with pandas. AWS reuses a report for up to
+   4 hours, so the snapshot says when it was generated;
+3. ``GetAccountPasswordPolicy`` (``NoSuchEntity`` means the account has none);
+4. ``GetAccountAuthorizationDetails`` filtered to users and groups (paginated): who is in which group
+   and which policies sit directly on a user.
+
+A part refused by AWS (AccessDenied, or throttling that outlasted botocore's retries) is recorded in
+``Snapshot.missing``; the checks that need it say UNKNOWN and why, the others still run. Problems that
+stop every call (bad keys, no network) raise ``WalkthroughError`` with one sentence.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import boto3
+import pandas as pd
+from botocore.exceptions import BotoCoreError, ClientError
+
+from helpers import aws
+from helpers.errors import WalkthroughError, error_code, explain
+from helpers.status.checks import missing_permission_reason
+from helpers.status.model import (
+    AUTHORIZATION,
+    PARTS,
+    PASSWORD_POLICY,
+    REPORT,
+    SUMMARY,
+    GroupDetail,
+    Snapshot,
+    UserDetail,
+)
+
+# Seconds to wait for AWS to build the credential report before giving up with a message. Small
+# accounts take a few seconds; the notebook must not hang on a stuck report.
+DEFAULT_MAX_WAIT = 60.0
+FIRST_DELAY = 0.25
+MAX_DELAY = 5.0
+
+_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+# Errors no other call would survive either: stop with one sentence instead of a page of UNKNOWNs.
+_FATAL = {
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "RequestTimeTooSkewed",
+    "InvalidAccessKeyId",
+}
+_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
+
+
+class ReportTimeout(Exception):
+    """AWS was still building the credential report when the bounded wait ran out."""
+
+
+class _Counter:
+    """Counts the API calls one snapshot makes (a botocore ``before-call`` hook)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, **_: object) -> None:
+        self.calls += 1
+
+
+def take_snapshot(
+    session: boto3.Session | None = None,
+    *,
+    iam=None,
+    clock: Callable[[], datetime] | None = None,
+    wait: Callable[[float], None] = time.sleep,
+    max_wait: float = DEFAULT_MAX_WAIT,
+    progress: Callable[[str], None] | None = None,
+) -> Snapshot:
+    """Read the account's security status in a constant number of calls (notebook 05, every card).
+
+    Pass a boto3 *session* (or an IAM client as *iam*, as tests with Stubber do). *clock* gives
+    "now" for age checks, *wait* sleeps between credential-report polls (at most *max_wait*
+    seconds in total), *progress* receives a sentence while waiting.
+    """
+    if iam is None:
+        if session is None:
+            raise WalkthroughError("No AWS session was given: pass account.session() to take_snapshot.")
+        iam = aws.client(session, "iam")
+    counter = _Counter()
+    iam.meta.events.register("before-call.iam", counter)
+    try:
+        now = (clock or _utcnow)()
+        missing: dict[str, str] = {}
+        summary = _part(SUMMARY, missing, lambda: iam.get_account_summary()["SummaryMap"])
+        report = _part(REPORT, missing, lambda: _credential_report(iam, wait, max_wait, progress))
+        policy = _part(PASSWORD_POLICY, missing, lambda: _password_policy(iam))
+        details = _part(AUTHORIZATION, missing, lambda: _authorization_details(iam))
+    finally:
+        iam.meta.events.unregister("before-call.iam", counter)
+    frame, generated = report if report is not None else (None, None)
+    users, groups = details if details is not None else (None, None)
+    return Snapshot(
+        taken_at=now,
+        summary=summary,
+        credential_report=frame,
+        report_generated=generated,
+        password_policy=policy,
+        users=users,
+        groups=groups,
+        missing=missing,
+        api_calls=counter.calls,
+    )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _part(name: str, missing: dict[str, str], read: Callable[[], object]):
+    """Run one read; record why it failed in *missing* unless nothing else could work either."""
+    try:
+        return read()
+    except ReportTimeout as exc:
+        missing[name] = str(exc)
+    except ClientError as exc:
+        code = error_code(exc) or ""
+        if code in _FATAL:
+            raise WalkthroughError(explain(exc)) from None
+        if code in _DENIED:
+            missing[name] = _denied_reason(name, exc)
+        elif code in _THROTTLED:
+            missing[name] = "AWS throttled the request even after retries; wait a minute and run the cell again"
+        else:
+            missing[name] = explain(exc).rstrip(".")
+    except BotoCoreError as exc:
+        # No network, a stopped local account, a profile without keys: every call would fail alike.
+        raise WalkthroughError(explain(exc)) from None
+    return None
+
+
+def _denied_reason(part: str, exc: ClientError) -> str:
+    operation = exc.operation_name if hasattr(exc, "operation_name") else ""
+    if part == REPORT and operation == "GetCredentialReport":
+        return "the caller lacks the permission iam:GetCredentialReport"
+    return missing_permission_reason(part) if part in PARTS else "access was denied"
+
+
+def _credential_report(iam, wait, max_wait: float, progress) -> tuple[pd.DataFrame, datetime | None]:
+    """Generate -> poll with backoff until COMPLETE -> get; regenerate once if AWS lost or expired it."""
+    waited, delay, regenerated = 0.0, FIRST_DELAY, False
+    state = iam.generate_credential_report().get("State")
+    while True:
+        if state == "COMPLETE":
+            try:
+                response = iam.get_credential_report()
+            except ClientError as exc:
+                code = error_code(exc)
+                if code == "ReportInProgress":
+                    pass  # wait, then ask generate again (it answers COMPLETE once the report is ready)
+                elif code in ("ReportNotPresent", "ReportExpired") and not regenerated:
+                    regenerated = True
+                    state = iam.generate_credential_report().get("State")
+                    continue
+                else:
+                    raise
+            else:
+                return _parse_report(response)
+        if waited >= max_wait:
+            raise ReportTimeout(
+                f"AWS was still generating the credential report after {max_wait:.0f} seconds; "
+                "run the cell again in a minute"
+            )
+        if progress is not None:
+            progress(f"Waiting for AWS to generate the credential report ({waited:.0f} s so far)...")
+        pause = min(delay, max_wait - waited)
+        wait(pause)
+        waited += pause
+        delay = min(delay * 2, MAX_DELAY)
+        state = iam.generate_credential_report().get("State")
+
+
+def _parse_report(response: dict) -> tuple[pd.DataFrame, datetime | None]:
+    content = response.get("Content") or b""
+    if isinstance(content, str):
+        content = content.encode()
+    # Every value stays a string: the report mixes dates with N/A, not_supported and no_information.
+    frame = (
+        pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+        if content.strip()
+        else pd.DataFrame(dtype=str)
+    )
+    generated = response.get("GeneratedTime")
+    if isinstance(generated, datetime) and generated.tzinfo is None:
+        generated = generated.replace(tzinfo=timezone.utc)
+    return frame, generated
+
+
+def _password_policy(iam) -> dict | None:
+    try:
+        return iam.get_account_password_policy()["PasswordPolicy"]
+    except ClientError as exc:
+        if error_code(exc) == "NoSuchEntity":
+            return None
+        raise
+
+
+def _authorization_details(iam) -> tuple[tuple[UserDetail, ...], tuple[GroupDetail, ...]]:
+    users: list[UserDetail] = []
+    groups: list[GroupDetail] = []
+    pages = iam.get_paginator("get_account_authorization_details").paginate(
+        Filter=["User", "Group"], PaginationConfig={"PageSize": 1000}
+    )
+    for page in pages:
+        for user in page.get("UserDetailList", []):
+            users.append(
+                UserDetail(
+                    name=user["UserName"],
+                    arn=user.get("Arn", ""),
+                    groups=tuple(user.get("GroupList", [])),
+                    attached_policies=tuple(p["PolicyName"] for p in user.get("AttachedManagedPolicies", [])),
+                    inline_policies=tuple(p["PolicyName"] for p in user.get("UserPolicyList", [])),
+                )
+            )
+        for group in page.get("GroupDetailList", []):
+            attached = [p["PolicyName"] for p in group.get("AttachedManagedPolicies", [])]
+            attached += [p["PolicyName"] for p in group.get("GroupPolicyList", [])]
+            groups.append(GroupDetail(name=group["GroupName"], attached_policies=tuple(attached)))
+    return tuple(users), tuple(groups)
