@@ -1,0 +1,104 @@
+"""The sandbox server process: ``python -m helpers.sandbox._serve --home DIR [--port N]``.
+
+Started detached by ``helpers.sandbox.server.start``; never run by hand. It serves moto's own
+server app (what ``ThreadedMotoServer`` serves) wrapped in the root layer on 127.0.0.1, and
+writes ``<home>/sandbox/server.json`` once it answers. Environment (set by the parent before
+moto is imported): MOTO_ACCOUNT_ID, MOTO_IAM_LOAD_MANAGED_POLICIES=true,
+INITIAL_NO_AUTH_ACTION_COUNT=0 (moto's IAM authentication on) and AML_SANDBOX_TOKEN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+PORT_TAKEN_EXIT = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until SIGTERM."""
+    parser = argparse.ArgumentParser(prog="helpers.sandbox._serve")
+    parser.add_argument("--home", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--strict-port", action="store_true")
+    args = parser.parse_args(argv)
+    folder = Path(args.home) / "sandbox"
+
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    # werkzeug's access log prints whole URLs (a presigned URL carries a signature) and moto's
+    # debug log prints headers: neither may reach the log file.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("moto").setLevel(logging.WARNING)
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    log = logging.getLogger("helpers.sandbox.server")
+
+    from moto.core import disable_iam_authentication, enable_iam_authentication
+    from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from helpers.sandbox.root import RootLayer
+    from helpers.textfiles import write_atomic
+
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    app = RootLayer(
+        DomainDispatcherApplication(create_backend_app),
+        account_id=os.environ["MOTO_ACCOUNT_ID"],
+        token=os.environ.pop("AML_SANDBOX_TOKEN"),
+        enable_auth=enable_iam_authentication,
+        disable_auth=disable_iam_authentication,
+        started_at=started_at,
+    )
+
+    def bind(port: int):
+        return make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+
+    try:
+        server = bind(args.port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE or args.strict_port or args.port == 0:
+            log.error("PORT_TAKEN port %s is in use (%s)", args.port, exc.strerror)
+            return PORT_TAKEN_EXIT
+        log.info("port %s is taken; using a free one", args.port)
+        server = bind(0)
+    port = server.server_address[1]
+
+    app.warm_up()
+
+    def stop(_signum, _frame):
+        # shutdown() waits for serve_forever to return, so it must run on another thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    info = {
+        "pid": os.getpid(),
+        "port": port,
+        "url": f"http://127.0.0.1:{port}",
+        "started_at": started_at,
+        "account_id": app.account_id,
+        "token": app.token,
+    }
+    write_atomic(folder / "server.json", json.dumps(info, indent=2) + "\n")
+    log.info("sandbox listening on 127.0.0.1:%s (pid %s)", port, os.getpid())
+    try:
+        server.serve_forever()
+    finally:
+        log.info("sandbox stopped (pid %s)", os.getpid())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

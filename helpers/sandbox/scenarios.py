@@ -1,0 +1,186 @@
+"""Scenarios: reset the practice account to a new account, a messy one, or a notebook's start.
+
+``reset("new-account")`` is the book's starting point; ``reset(at="03")`` is the state at the
+start of notebook 03 with the matching profiles saved, so a learner who fell behind can jump in.
+Everything is built through the AWS API (boto3 against the local server), as the lesson would.
+Used by ``python -m helpers.sandbox reset`` and by the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+from helpers.errors import WalkthroughError
+from helpers.sandbox import _totp, console, files, server
+from helpers.state import state_dir
+from helpers.textfiles import write_atomic
+
+USER = "AML@Packt"
+GROUP = "aml-packt-users"
+ROOT_PROFILE = "root-keys"
+USER_PROFILE = "aml-packt"
+GROUP_POLICIES = (
+    "AmazonS3FullAccess",
+    "AmazonMachineLearningFullAccess",
+    "IAMUserChangePassword",
+    "IAMReadOnlyAccess",
+)
+CIS_PASSWORD_POLICY = {
+    "MinimumPasswordLength": 14,
+    "RequireSymbols": True,
+    "RequireNumbers": True,
+    "RequireUppercaseCharacters": True,
+    "RequireLowercaseCharacters": True,
+    "AllowUsersToChangePassword": True,
+    "PasswordReusePrevention": 24,
+}
+
+SCENARIOS = {
+    "new-account": "The book's start: the root user has one active access key pair (in rootkey.csv) and "
+    "no MFA; no IAM users, no profiles.",
+    "messy-account": "For audit practice: a root key used recently, a user with a console password and no "
+    "MFA, a 100-day-old key, a user with two active keys, a policy attached directly to a user, no "
+    "password policy.",
+}
+CHECKPOINTS = {
+    "00": "Start of notebook 00: a new account.",
+    "01": "Start of notebook 01: a new account (root keys still only in rootkey.csv).",
+    "02": "Start of notebook 02: the root's keys saved as profile root-keys.",
+    "03": "Start of notebook 03: AML@Packt in group aml-packt-users, CIS password policy, profile aml-packt.",
+    "04": "Start of notebook 04: the root's access keys deleted, profile root-keys removed.",
+    "05": "Start of notebook 05: root MFA enabled.",
+    "06": "Start of notebook 06: root MFA enabled (the account secured).",
+}
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
+
+
+def scenario_name(scenario: str = "new-account", at: str | None = None) -> str:
+    """The canonical name (``new-account``, ``messy-account`` or ``checkpoint-NN``); ValueError lists valid ones."""
+    if at is not None:
+        nn = str(at).strip().zfill(2)
+        if nn not in CHECKPOINTS:
+            raise WalkthroughError(
+                f"There is no checkpoint {at!r}: choose one of {', '.join(CHECKPOINTS)} "
+                "(e.g. `python -m helpers.sandbox reset --at 03`)."
+            )
+        return f"checkpoint-{nn}"
+    if scenario in SCENARIOS:
+        return scenario
+    if scenario.startswith("checkpoint-") and scenario[len("checkpoint-") :] in CHECKPOINTS:
+        return scenario
+    raise WalkthroughError(
+        f"There is no scenario {scenario!r}: choose one of {', '.join(SCENARIOS)} "
+        "(e.g. `python -m helpers.sandbox reset --scenario new-account`), or a checkpoint with --at "
+        f"{'/'.join(CHECKPOINTS)}."
+    )
+
+
+def reset(scenario: str = "new-account", at: str | None = None, home: Path | None = None) -> server.SandboxInfo:
+    """Wipe the practice account and rebuild it as *scenario* (or as checkpoint *at*)."""
+    name = scenario_name(scenario, at)
+    folder = server.home_dir(home)
+    info = server.ensure_running(folder)
+    if info.reused or info.scenario != name:  # a fresh start has just built its last scenario
+        build(name, folder, info.url)
+    return server.status(folder) or info
+
+
+def build(name: str, home: Path, url: str) -> None:
+    """Build scenario *name* in the running sandbox at *url* (called by ``reset`` and ``server.start``)."""
+    name = scenario_name(name)
+    p = files.paths(home)
+    console.wipe_account(name, home=home)
+    files.wipe(p)
+    root_key = console.create_root_access_key(home=home)
+    files.write_rootkey_csv(p, root_key.access_key_id, root_key.secret_access_key)
+    active: str | None = None
+    if name == "messy-account":
+        active = _messy(p, url, root_key, home)
+    elif name.startswith("checkpoint-"):
+        active = _checkpoint(int(name[-2:]), p, url, root_key, home)
+    write_atomic(p.scenario_json, json.dumps({"scenario": name}) + "\n")
+    _remember_profile(home, active)
+
+
+def _client(url: str, key_id: str, secret: str, service: str):
+    # Explicit keys and endpoint: never the environment's keys, never a real AWS endpoint.
+    session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=files.REGION)
+    return session.client(service, endpoint_url=url, config=_CLIENT_CONFIG)
+
+
+def _strong_password() -> str:
+    # Meets the CIS policy (14+, four character classes); nobody is told it: a checkpoint's user
+    # signs in with keys. The lesson's own password step resets it.
+    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*()-_=+"]
+    chars = [secrets.choice(pool) for pool in pools] + [secrets.choice("".join(pools)) for _ in range(16)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _checkpoint(nn: int, p: files.SandboxPaths, url: str, root_key: console.RootAccessKey, home: Path) -> str | None:
+    if nn <= 1:
+        return None
+    files.write_profile(p, ROOT_PROFILE, root_key.access_key_id, root_key.secret_access_key, url)
+    if nn == 2:
+        return ROOT_PROFILE
+    iam = _client(url, root_key.access_key_id, root_key.secret_access_key, "iam")
+    iam.update_account_password_policy(**CIS_PASSWORD_POLICY)
+    iam.create_group(GroupName=GROUP)
+    for policy in GROUP_POLICIES:
+        iam.attach_group_policy(GroupName=GROUP, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+    iam.create_user(UserName=USER)
+    iam.add_user_to_group(GroupName=GROUP, UserName=USER)
+    iam.create_login_profile(UserName=USER, Password=_strong_password(), PasswordResetRequired=True)
+    key = iam.create_access_key(UserName=USER)["AccessKey"]
+    files.write_profile(p, USER_PROFILE, key["AccessKeyId"], key["SecretAccessKey"], url)
+    if nn == 3:
+        return USER_PROFILE
+    # The root's last act: delete its own key, signed with that key.
+    iam.delete_access_key(AccessKeyId=root_key.access_key_id)
+    files.remove_profile(p, ROOT_PROFILE)
+    p.rootkey_csv.unlink(missing_ok=True)
+    if nn >= 5:
+        device = console.create_root_mfa_device(home=home)
+        code1, code2 = _totp.consecutive_codes(device.seed)
+        console.enable_root_mfa(device.serial, code1, code2, home=home)
+    return USER_PROFILE
+
+
+def _messy(p: files.SandboxPaths, url: str, root_key: console.RootAccessKey, home: Path) -> str:
+    files.write_profile(p, ROOT_PROFILE, root_key.access_key_id, root_key.secret_access_key, url)
+    iam = _client(url, root_key.access_key_id, root_key.secret_access_key, "iam")
+    # Root used its key for everyday work (the finding an audit should flag first).
+    iam.list_users()
+    iam.create_user(UserName="data-analyst")
+    iam.create_login_profile(UserName="data-analyst", Password=_strong_password(), PasswordResetRequired=False)
+    iam.attach_user_policy(UserName="data-analyst", PolicyArn="arn:aws:iam::aws:policy/AmazonS3FullAccess")
+    iam.create_user(UserName="etl-job")
+    old = iam.create_access_key(UserName="etl-job")["AccessKey"]["AccessKeyId"]
+    console.backdate_access_key(old, 100, home=home)
+    iam.create_user(UserName="ci-deploy")
+    iam.attach_user_policy(UserName="ci-deploy", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.create_access_key(UserName="ci-deploy")
+    iam.create_access_key(UserName="ci-deploy")
+    return ROOT_PROFILE
+
+
+def _remember_profile(home: Path, profile: str | None) -> None:
+    """Make the scenario's profile the active one, if the learner's account choice is this sandbox."""
+    try:
+        if Path(home).resolve() != state_dir(create=False).resolve():
+            return  # a sandbox for another folder (tests, a second learner): not this learner's choice
+        from helpers import account
+
+        current = account.current_account()
+        if current.source.key != "sandbox":
+            return  # the learner chose their own AWS account: leave that choice alone
+        account.choose_account("sandbox", profile)
+    except (OSError, ValueError):
+        # The account choice is a convenience; a damaged one must not fail the reset.
+        return

@@ -1,0 +1,46 @@
+"""The practice account as an account source (entry point ``sandbox`` in ``pyproject.toml``).
+
+Notebook 00's account picker lists it first; every later notebook gets its AWS files from
+``files()``, which starts the local server on demand (so a plain ``jupyter lab`` works too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.sandbox import files, server
+from helpers.sources import AwsFiles
+
+
+class SandboxAccount:
+    """A brand-new AWS account on this computer (moto + a root user), safe to break."""
+
+    key = "sandbox"
+    label = "Practice account (a local sandbox, safe to break)"
+    practice = True
+    default_region = files.REGION
+
+    def __init__(self, home: Path | None = None):
+        self._home = home
+
+    def files(self) -> AwsFiles:
+        """The sandbox's config and credentials files, with the server running (notebooks 00-06)."""
+        info = server.ensure_running(self._home)
+        p = files.paths(server.home_dir(self._home))
+        return AwsFiles(p.config, p.credentials, new_profile_settings={"endpoint_url": info.url})
+
+    def handed_over_keys(self) -> Path | None:
+        """``rootkey.csv``: the root's key pair as AWS handed it over at creation (notebook 01)."""
+        path = files.paths(server.home_dir(self._home)).rootkey_csv
+        return path if path.exists() else None
+
+    def describe(self) -> str:
+        """One sentence for notebook 00's picker."""
+        return (
+            f"A brand-new AWS account (ID {server.ACCOUNT_ID}) simulated on this computer: its root user "
+            "has one access key and no MFA, nothing you do reaches real AWS, and "
+            "`python -m helpers.sandbox reset` starts it over."
+        )
+
+    def __repr__(self) -> str:
+        return "SandboxAccount()"
