@@ -37,6 +37,7 @@ from helpers.users.policies import (
     USER_PROFILE,
     service,
 )
+from helpers.users.steps import closing_check, standing, switch
 from helpers.users.switch import switch_to_profile, wait_until_live
 
 
@@ -63,6 +64,9 @@ def setup_plan(session: boto3.Session, files: AwsFiles | None, **options) -> Pla
 
 
 __all__ = [
+    "closing_check",
+    "standing",
+    "switch",
     "ApplyResult",
     "BASE_SERVICES",
     "CIS_PASSWORD_POLICY",
