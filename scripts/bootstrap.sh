@@ -30,10 +30,19 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# pip's output goes to a log; it is shown only when a step fails.
+log=.venv/install.log
+pip_step() {
+  if ! .venv/bin/python -m pip "$@" >>"$log" 2>&1; then
+    grep -v "^WARNING: Location 'file:" "$log" | tail -30 >&2
+    echo "Installing failed (full log: $log). Check the network, then run make again." >&2
+    exit 1
+  fi
+}
+: >"$log"
 echo "Installing the pinned dependencies (requirements.lock) into .venv ..."
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r requirements.lock
-.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null ||
-  .venv/bin/python -m pip install --quiet --no-deps -e .
+pip_step install --upgrade pip
+pip_step install -r requirements.lock
+pip_step install --no-deps -e .
 touch .venv/.installed
 echo "Ready: .venv ($(.venv/bin/python -c 'import platform; print(platform.python_version())'))"
