@@ -1,0 +1,150 @@
+"""The card, the tables and the instructor's export (snapshots built by hand, or moto in-process)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from helpers import account
+from helpers.sources import AwsFiles, YourAwsFiles
+from helpers.status import views
+from helpers.status.checks import CHECKS
+from helpers.status.model import REPORT
+from helpers.status.samples import row, secured, snapshot
+
+
+class FakeSource:
+    key = "fake"
+    label = "A fake account"
+    practice = True
+    default_region = "us-east-1"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def files(self):
+        return AwsFiles(self.folder / "config", self.folder / "credentials")
+
+    def handed_over_keys(self):
+        return None
+
+    def describe(self):
+        return "Fake."
+
+
+@pytest.fixture
+def fake_account(tmp_path, isolated_home, monkeypatch):
+    """An account source whose profile aml-packt reaches moto in-process."""
+    src = FakeSource(tmp_path)
+    (tmp_path / "config").write_text("[profile aml-packt]\nregion = us-east-1\n")
+    (tmp_path / "credentials").write_text(
+        "[aml-packt]\naws_access_key_id = AKIAFAKEFAKEFAKEFAKE\naws_secret_access_key = fakefakefake\n"
+    )
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setattr(account, "available_sources", lambda: {"fake": src, "aws": YourAwsFiles()})
+    return src
+
+
+def test_card_of_a_new_account_is_all_red_and_of_a_secured_one_all_green():
+    red = views.card(snapshot())
+    assert red.done == 0 and red.headline() == "Security status of account 123456789012: 0 of 5 done."
+    html = red._repr_html_()
+    assert html.count('class="aml-status-fail"') == 5 and "aml-status-card" in html
+    green = views.card(secured())
+    assert green.done == 5 and green._repr_html_().count('class="aml-status-pass"') == 5
+    assert "123456789012" in green.headline()
+    text = str(green)
+    assert "[PASS   ] Delete your root access keys: The root user (<root_account>) has no access keys." in text
+
+
+def test_card_escapes_names_from_the_account():
+    snap = secured(rows=[row("<root_account>"), row("<b>x</b>", password_enabled="true")])
+    html = views.card(snap)._repr_html_()
+    assert "<b>x</b>" not in html
+
+
+def test_card_says_so_in_one_line_when_no_profile_is_active(fake_account):
+    result = views.card()
+    assert result.items == () and "no profile is active yet" in str(result)
+    assert "\n" not in str(result) and "notebook 01" in result._repr_html_()
+
+
+def test_card_says_so_in_one_line_when_the_profile_is_missing(fake_account):
+    account.choose_account("fake", "no-such-profile")
+    result = views.card()
+    assert str(result).startswith("Security status unavailable: There is no profile named 'no-such-profile'")
+
+
+def test_card_reads_the_chosen_account_and_profile(fake_account):
+    account.choose_account("fake", "aml-packt")
+    with mock_aws():
+        result = views.card()
+    assert result.who == "as aml-packt" and len(result.items) == 5
+    assert [i.status for i in result.items] == ["PASS", "FAIL", "FAIL", "FAIL", "FAIL"]
+
+
+def test_partial_card_says_what_it_could_not_read():
+    result = views.card(secured(missing={REPORT: "the caller lacks the permission iam:GenerateCredentialReport"}))
+    assert "Partial view: could not read the credential report" in str(result)
+
+
+def test_assets_table_counts_from_the_summary():
+    table = views.assets_table(secured())
+    assert table.loc["Users", "count"] == 1 and table.loc["User groups", "count"] == 1
+    assert list(table.index) == [
+        "Users",
+        "User groups",
+        "Roles",
+        "Customer managed policies",
+        "Identity providers",
+        "MFA devices in use",
+    ]
+    unknown = views.assets_table(replace(secured(), summary=None, missing={"account_summary": "x"}))
+    assert unknown["count"].isna().all()
+
+
+def test_checks_table_is_styled_and_complete():
+    styler = views.checks_table(snapshot())
+    assert list(styler.data["check_id"].unique()) == list(CHECKS)
+    html = styler.to_html()
+    assert "#ffebe9" in html and "iam_no_root_access_key" in html
+    assert "AWS reuses a report for up to 4 hours" in html
+
+
+def test_report_table_keeps_only_its_allow_list():
+    snap = secured()
+    snap.credential_report["secret_access_key"] = "SHOULD-NOT-SHOW"
+    frame = views.report_table(snap).data
+    assert list(frame.columns) == list(views.REPORT_COLUMNS)
+    assert "SHOULD-NOT-SHOW" not in views.report_table(snap).to_html()
+    assert "arn" not in frame.columns
+
+
+def test_freshness_says_when_the_report_was_generated():
+    text = views.freshness(secured())
+    assert "generated 2026-11-29 11:55 UTC (5 minutes before this check)" in text
+
+
+def test_explain_checks_lists_each_check_with_numbered_steps():
+    markdown = views.explain_checks(["iam_root_mfa_enabled"]).data
+    assert "`iam_root_mfa_enabled` (critical)" in markdown and "\n1. " in markdown and "\n4. " in markdown
+
+
+def test_export_writes_csv_and_json_for_an_instructor(tmp_path):
+    paths = views.export(secured(), folder=tmp_path)
+    assert paths["csv"].name == "security-status-123456789012-20261129T120000Z.csv"
+    document = json.loads(paths["json"].read_text())
+    assert document["account_id"] == "123456789012"
+    assert [i["status"] for i in document["checklist"]] == ["PASS"] * 5
+    assert {f["check_id"] for f in document["findings"]} >= {"iam_no_root_access_key", "iam_avoid_root_usage"}
+    header = paths["csv"].read_text().splitlines()[0]
+    assert header == "account_id,checked_at,status,check_id,severity,resource,message"
+
+
+def test_export_defaults_to_the_state_folder(isolated_home):
+    paths = views.export(snapshot())
+    assert paths["json"].parent == isolated_home / "status"
