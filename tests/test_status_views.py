@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from moto import mock_aws
 
 from helpers import account
+from helpers.errors import WalkthroughError
 from helpers.sources import AwsFiles, YourAwsFiles
 from helpers.status import views
 from helpers.status.checks import CHECKS
@@ -148,3 +150,17 @@ def test_export_writes_csv_and_json_for_an_instructor(tmp_path):
 def test_export_defaults_to_the_state_folder(isolated_home):
     paths = views.export(snapshot())
     assert paths["json"].parent == isolated_home / "status"
+
+
+def test_freshness_counts_days_for_an_old_report():
+    snap = replace(secured(), report_generated=datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc))
+    assert "(9 days before this check)" in views.freshness(snap)
+    assert "could not be read" in views.freshness(replace(secured(), report_generated=None))
+
+
+def test_check_groups_cover_every_check_once():
+    grouped = [c for group in views.CHECK_GROUPS.values() for c in group]
+    assert sorted(grouped) == sorted(CHECKS) and len(grouped) == len(set(grouped))
+    assert "`iam_password_policy_symbol`" in views.explain_checks("password").data
+    with pytest.raises(WalkthroughError, match="choose one of root, users, password, keys"):
+        views.explain_checks("nope")

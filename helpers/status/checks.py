@@ -705,7 +705,9 @@ def _combine(findings: list[Finding]) -> tuple[Status, str]:
             return status, bad[0][:-1] + extra + "."
     if not findings:
         return "UNKNOWN", "No check ran."
-    return "PASS", findings[0].message if len(findings) == 1 else "All its checks pass."
+    if len(findings) == 1:
+        return "PASS", findings[0].message
+    return "PASS", f"All {len(findings)} of its checks pass."
 
 
 def _groups_in_use(snapshot: Snapshot, message: str) -> tuple[Status, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -167,15 +167,22 @@ def freshness(snapshot: Snapshot) -> str:
     if snapshot.report_generated is None:
         return f"Checked at {taken}; the credential report could not be read."
     generated = snapshot.report_generated
-    minutes = int((snapshot.taken_at - generated).total_seconds() // 60)
-    age = (
-        "just now" if minutes < 1 else f"{minutes} minutes before" if minutes < 120 else f"{minutes // 60} hours before"
-    )
     return (
         f"Checked at {taken}. The credential report was generated {generated:%Y-%m-%d %H:%M UTC} "
-        f"({age}{'' if age == 'just now' else ' this check'}); AWS reuses a report for up to 4 hours, so the "
-        "root user's keys and MFA are read live from the account summary instead."
+        f"({_age(snapshot.taken_at - generated)}); AWS reuses a report for up to 4 hours, so the root "
+        "user's keys and MFA are read live from the account summary instead."
     )
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minutes before this check"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} hours before this check"
+    return f"{minutes // (24 * 60)} days before this check"
 
 
 def assets_table(source: Source = None) -> pd.DataFrame:
@@ -235,10 +242,31 @@ def report_table(source: Source = None):
     return shown.style.hide(axis="index").set_caption(freshness(snapshot))
 
 
-def explain_checks(ids: list[str] | None = None):
-    """Each check's title, severity, why it matters and how to fix it, as Markdown (notebook 05)."""
+# The checks in the groups notebook 05 explains them in.
+CHECK_GROUPS: dict[str, tuple[str, ...]] = {
+    "root": ("iam_no_root_access_key", "iam_root_mfa_enabled", "iam_avoid_root_usage"),
+    "users": ("iam_individual_users_exist", "iam_policy_attached_only_to_group_or_roles"),
+    "password": tuple(c for c in CHECKS if c.startswith("iam_password_policy_")),
+    "keys": (
+        "iam_user_mfa_enabled_console_access",
+        "iam_rotate_access_key_90_days",
+        "iam_user_accesskey_unused",
+        "iam_user_two_active_access_key",
+    ),
+}
+
+
+def explain_checks(ids: str | list[str] | None = None):
+    """Each check's title, severity, why it matters and how to fix it, as Markdown (notebook 05).
+
+    *ids* is a list of check IDs, a group name from ``CHECK_GROUPS`` (root, users, password, keys), or None for all.
+    """
     from IPython.display import Markdown
 
+    if isinstance(ids, str):
+        if ids not in CHECK_GROUPS:
+            raise WalkthroughError(f"There is no check group {ids!r}: choose one of {', '.join(CHECK_GROUPS)}.")
+        ids = list(CHECK_GROUPS[ids])
     parts = []
     for check in CHECKS.values():
         if ids is not None and check.id not in ids:
