@@ -290,3 +290,16 @@ def test_the_plan_refuses_what_the_save_would_refuse(files):
             plan_save_profile(files, "root-keys")
     finally:
         files.credentials_file.chmod(0o600)
+
+
+def test_boto3_reads_the_saved_profile_with_its_endpoint(files):
+    from helpers import aws
+
+    save_profile(files, "root-keys", PAIR, region="eu-west-1")
+    session = aws.make_session(files, "root-keys")
+    assert session.get_credentials().access_key == KEY_ID
+    assert session.get_credentials().secret_key == SECRET
+    assert session.region_name == "eu-west-1"
+    assert session.client("sts").meta.endpoint_url == "http://127.0.0.1:4566"
+    # The other profiles still read as before.
+    assert aws.make_session(files, "work").get_credentials().access_key == OTHER_ID
