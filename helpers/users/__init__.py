@@ -37,7 +37,7 @@ from helpers.users.policies import (
     USER_PROFILE,
     service,
 )
-from helpers.users.steps import closing_check, standing, switch
+from helpers.users.steps import closing_check, services_table, standing, switch
 from helpers.users.switch import switch_to_profile, wait_until_live
 
 
@@ -64,6 +64,7 @@ def setup_plan(session: boto3.Session, files: AwsFiles | None, **options) -> Pla
 
 
 __all__ = [
+    "services_table",
     "closing_check",
     "standing",
     "switch",

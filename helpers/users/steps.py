@@ -10,7 +10,7 @@ import pandas as pd
 from helpers import account as account_logic
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
-from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE
+from helpers.users.policies import GROUP_NAME, SERVICES, USER_NAME, USER_PROFILE
 from helpers.users.switch import switch_to_profile
 
 
@@ -56,3 +56,20 @@ def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame:
         ],
         columns=["action", "should work?", "AWS said", "verdict", "detail"],
     )
+
+
+def services_table() -> pd.DataFrame:
+    """The service catalogue: each AWS managed policy, what it grants, and whether it is in the base set."""
+    return pd.DataFrame(
+        [
+            (
+                s.key,
+                s.label,
+                s.policy_name,
+                "base" if s.base else "optional",
+                s.grants + (f" {s.note}" if s.note else ""),
+            )
+            for s in SERVICES
+        ],
+        columns=["service", "name", "AWS managed policy", "set", "what it grants"],
+    ).set_index("service")
