@@ -17,7 +17,7 @@ def test_start_here_runs_in_the_browser(tmp_path):
         run_all(page)
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
         # The preflight table rendered, every line fine.
-        table = notebook.locator(".jp-RenderedHTMLCommon table").first
+        table = notebook.locator(".jp-OutputArea-output table").first
         assert "boto3" in table.inner_text()
         assert "NO" not in table.inner_text().split()
         # The form rendered with the practice account chosen by default.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as widgets
 
@@ -12,6 +13,11 @@ from helpers.errors import explain
 from helpers.sources import available_sources
 
 NO_PROFILE = "(none yet: notebook 01 sets one up)"
+
+
+def _prose(text: str) -> str:
+    """Escape *text* for HTML and show `backticked` words as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def standing_html(standing: lesson.Standing) -> str:
@@ -31,7 +37,7 @@ def standing_html(standing: lesson.Standing) -> str:
             )
     elif standing.problem:
         colour = "#ef6c00"
-        note = f"<p>{html.escape(standing.problem)}</p>"
+        note = f"<p>{_prose(standing.problem)}</p>"
     table = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
         f"<td><code>{html.escape(v)}</code></td></tr>"
@@ -39,7 +45,7 @@ def standing_html(standing: lesson.Standing) -> str:
     )
     return (
         f"<div class='aml-card' style='border-left:6px solid {colour};padding:0.5em 1em'>"
-        f"<table>{table}</table><p>{html.escape(standing.description)}</p>{note}</div>"
+        f"<table>{table}</table><p>{_prose(standing.description)}</p>{note}</div>"
     )
 
 
