@@ -164,3 +164,26 @@ def test_check_groups_cover_every_check_once():
     assert "`iam_password_policy_symbol`" in views.explain_checks("password").data
     with pytest.raises(WalkthroughError, match="choose one of root, users, password, keys"):
         views.explain_checks("nope")
+
+
+@pytest.mark.parametrize("view", ["assets_table", "checks_table", "report_table", "export", "card"])
+def test_every_view_says_one_sentence_instead_of_failing_without_a_profile(fake_account, view):
+    result = getattr(views, view)()
+    assert isinstance(result, views.Card) and str(result) == views.NO_PROFILE
+
+
+def test_dashboard_without_a_profile_shows_one_line(fake_account, capsys):
+    views.dashboard()
+    assert "no profile is active yet" in capsys.readouterr().out
+
+
+def test_export_shows_as_one_sentence(tmp_path):
+    paths = views.export(secured(), folder=tmp_path)
+    assert repr(paths).startswith("Wrote the results to ") and str(tmp_path) in paths._repr_html_()
+
+
+def test_html_views_escape_angle_brackets_so_root_account_shows():
+    assert "&lt;root_account&gt;" in views.checks_table(snapshot()).to_html()
+    assert "&lt;root_account&gt;" in views.report_table(snapshot()).to_html()
+    markdown = views.explain_checks("keys").data
+    assert "&lt;user&gt;" in markdown and "<user>" not in markdown

@@ -127,19 +127,29 @@ class Card:
         )
 
 
+NO_PROFILE = (
+    "Security status: no profile is active yet. Set up your credentials in notebook 01, "
+    "then this shows where the account stands."
+)
+
+
+def _read(source: Source, **options) -> tuple[Snapshot | None, str]:
+    """(snapshot, whose view) or (None, one sentence saying why there is none): views never raise."""
+    try:
+        return snapshot_of(source, **options)
+    except AccountChoiceError:
+        return None, NO_PROFILE
+    except WalkthroughError as exc:
+        return None, f"Security status unavailable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the card heads every notebook and must never stop Run All
+        return None, f"Security status unavailable: {explain(exc)}"
+
+
 def card(source: Source = None, **options) -> Card:
     """The checklist card for the top of every notebook; one line instead when it cannot be read."""
-    try:
-        snapshot, who = snapshot_of(source, **options)
-    except AccountChoiceError:
-        return Card(
-            note="Security status: no profile is active yet. Set up your credentials in notebook 01, "
-            "then this card shows where the account stands."
-        )
-    except WalkthroughError as exc:
-        return Card(note=f"Security status unavailable: {exc}")
-    except Exception as exc:  # noqa: BLE001 - the card heads every notebook and must never stop it
-        return Card(note=f"Security status unavailable: {explain(exc)}")
+    snapshot, who = _read(source, **options)
+    if snapshot is None:
+        return Card(note=who)
     findings = run_checks(snapshot)
     return Card(tuple(checklist(snapshot, findings)), snapshot.account_id, who, _gaps_note(snapshot))
 
@@ -185,9 +195,11 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)} days before this check"
 
 
-def assets_table(source: Source = None) -> pd.DataFrame:
+def assets_table(source: Source = None) -> pd.DataFrame | Card:
     """How many users, groups, roles, policies and identity providers the account has (IAM dashboard)."""
-    snapshot, _ = snapshot_of(source)
+    snapshot, why = _read(source)
+    if snapshot is None:
+        return Card(note=why)
     summary = snapshot.summary or {}
     rows = [
         ("Users", "Users"),
@@ -222,24 +234,30 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
 
 def checks_table(source: Source = None):
     """Every check's findings, coloured by status (a pandas Styler) - notebook 05."""
-    snapshot, _ = snapshot_of(source)
+    snapshot, why = _read(source)
+    if snapshot is None:
+        return Card(note=why)
     frame = findings_frame(run_checks(snapshot))
     return (
-        frame.style.apply(lambda row: [_ROW_STYLE[row["status"]]] * len(row), axis=1)
+        # escape: messages name <root_account>, which a browser would otherwise take for a tag.
+        frame.style.format(escape="html")
+        .apply(lambda row: [_ROW_STYLE[row["status"]]] * len(row), axis=1)
         .hide(axis="index")
-        .set_caption(freshness(snapshot))
+        .set_caption(html.escape(freshness(snapshot)))
         .set_properties(**{"text-align": "left"})
     )
 
 
 def report_table(source: Source = None):
     """The credential report, one row per user, with only non-secret columns (notebook 05)."""
-    snapshot, _ = snapshot_of(source)
+    snapshot, why = _read(source)
+    if snapshot is None:
+        return Card(note=why)
     frame = snapshot.credential_report
     if frame is None:
         frame = pd.DataFrame(columns=list(REPORT_COLUMNS))
     shown = frame[[c for c in REPORT_COLUMNS if c in frame.columns]]
-    return shown.style.hide(axis="index").set_caption(freshness(snapshot))
+    return shown.style.format(escape="html").hide(axis="index").set_caption(html.escape(freshness(snapshot)))
 
 
 # The checks in the groups notebook 05 explains them in.
@@ -271,25 +289,30 @@ def explain_checks(ids: str | list[str] | None = None):
     for check in CHECKS.values():
         if ids is not None and check.id not in ids:
             continue
-        steps = "\n".join(f"{i}. {step}" for i, step in enumerate(check.remediation, 1))
+        # Markdown passes HTML through: escape so <root_account> and <user> placeholders show.
+        steps = "\n".join(f"{i}. {_md(step)}" for i, step in enumerate(check.remediation, 1))
         parts.append(
-            f"#### `{check.id}` ({check.severity})\n**{check.title}.** {check.risk}\n\nHow to fix it:\n\n{steps}\n"
+            f"#### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n"
+            f"How to fix it:\n\n{steps}\n"
         )
     return Markdown("\n".join(parts))
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def dashboard(source: Source = None) -> None:
     """Notebook 05's dashboard from one snapshot: the card, the asset counts, the full checks table."""
     from IPython.display import Markdown, display
 
-    try:
-        snapshot, who = snapshot_of(source)
-    except (AccountChoiceError, WalkthroughError) as exc:
-        display(Card(note=f"Security status unavailable: {exc}"))
+    snapshot, who = _read(source)
+    if snapshot is None:
+        display(Card(note=who))
         return
     findings = run_checks(snapshot)
     display(Card(tuple(checklist(snapshot, findings)), snapshot.account_id, who, _gaps_note(snapshot)))
-    display(Markdown(f"**Assets.** {freshness(snapshot)}"))
+    display(Markdown(f"**Assets.** {_md(freshness(snapshot))}"))
     display(assets_table(snapshot))
     display(checks_table(snapshot))
 
@@ -297,9 +320,11 @@ def dashboard(source: Source = None) -> None:
 # --- the instructor's export ---------------------------------------------------------------------
 
 
-def export(source: Source = None, folder: Path | str | None = None) -> dict[str, Path]:
+def export(source: Source = None, folder: Path | str | None = None) -> Exported | Card:
     """Write the results as CSV and JSON for an instructor; returns the two paths (notebook 05)."""
-    snapshot, _ = snapshot_of(source)
+    snapshot, why = _read(source)
+    if snapshot is None:
+        return Card(note=why)
     findings = run_checks(snapshot)
     folder = Path(folder) if folder is not None else state_dir() / "status"
     stamp = snapshot.taken_at.strftime("%Y%m%dT%H%M%SZ")
@@ -310,7 +335,18 @@ def export(source: Source = None, folder: Path | str | None = None) -> dict[str,
     paths = {"csv": base.with_suffix(".csv"), "json": base.with_suffix(".json")}
     write_atomic(paths["csv"], frame.to_csv(index=False), mode=0o644)
     write_atomic(paths["json"], json.dumps(results_document(snapshot, findings), indent=2) + "\n", mode=0o644)
-    return paths
+    return Exported(paths)
+
+
+class Exported(dict):
+    """The exported files by format ({"csv": path, "json": path}); shows as one sentence."""
+
+    def __repr__(self) -> str:
+        return f"Wrote the results to {self['csv']} and {self['json']}."
+
+    def _repr_html_(self) -> str:
+        csv, doc = (html.escape(str(self[k])) for k in ("csv", "json"))
+        return f"Wrote the results to <code>{csv}</code> and <code>{doc}</code>."
 
 
 def results_document(snapshot: Snapshot, findings: list[Finding] | None = None) -> dict:
