@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 import pandas as pd
@@ -80,15 +81,20 @@ class Snapshot:
         """True when *part* was read (it may still be empty, e.g. no password policy)."""
         return part not in self.missing
 
-    def report_rows(self) -> list[dict[str, str]]:
-        """The credential report as a list of rows (empty when it could not be read)."""
+    @cached_property
+    def _rows(self) -> tuple[dict[str, str], ...]:
+        # Converted once: every per-user check walks these rows (1,000 users, 16 checks).
         if self.credential_report is None:
-            return []
-        return self.credential_report.to_dict("records")
+            return ()
+        return tuple(self.credential_report.to_dict("records"))
+
+    def report_rows(self) -> tuple[dict[str, str], ...]:
+        """The credential report as rows of strings (empty when it could not be read)."""
+        return self._rows
 
     def root_row(self) -> dict[str, str] | None:
         """The ``<root_account>`` row of the credential report, if there is one."""
-        for row in self.report_rows():
+        for row in self._rows:
             if row.get("user") == ROOT:
                 return row
         return None
