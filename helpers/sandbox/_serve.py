@@ -66,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         server = bind(args.port)
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE or args.strict_port or args.port == 0:
-            log.error("PORT_TAKEN port %s is in use (%s)", args.port, exc.strerror)
+    except (OSError, SystemExit) as exc:
+        # werkzeug turns EADDRINUSE into SystemExit(1) after printing its own hint.
+        taken = isinstance(exc, SystemExit) or exc.errno == errno.EADDRINUSE
+        if not taken:
+            raise
+        if args.strict_port or args.port == 0:
+            log.error("PORT_TAKEN port %s is in use", args.port)
             return PORT_TAKEN_EXIT
         log.info("port %s is taken; using a free one", args.port)
         server = bind(0)

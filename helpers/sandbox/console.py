@@ -63,7 +63,7 @@ def _post(path: str, data: dict | None = None, home: Path | None = None) -> dict
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with server.LOCAL_OPENER.open(request, timeout=30) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as err:
         try:
@@ -122,6 +122,6 @@ def backdate_access_key(access_key_id: str, days: int, home: Path | None = None)
     _post("/_sandbox/backdate-key", {"access_key_id": access_key_id, "days": days}, home=home)
 
 
-def wipe_account(scenario: str, home: Path | None = None) -> None:
-    """Wipe moto and the root's state; the caller then builds *scenario* through the API."""
-    _post("/_sandbox/reset", {"scenario": scenario}, home=home)
+def wipe_account(scenario: str, home: Path | None = None, fresh: bool = False) -> None:
+    """Wipe moto and the root's state (*fresh*: moto is still empty); the caller then builds *scenario*."""
+    _post("/_sandbox/reset", {"scenario": scenario, "wipe": not fresh}, home=home)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import fnmatch
 import hmac
 import io
 import json
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from html import escape
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import segno
 from botocore.auth import S3SigV4Auth, SigV4Auth
@@ -47,7 +48,7 @@ IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 ROOT_MFA_NAME = "root-account-mfa-device"
 TOKEN_HEADER = "HTTP_X_AML_SANDBOX_TOKEN"
-USER_NAME_RE = re.compile(r"^[\w+=,.@-]+$")
+USER_NAME_RE = re.compile(r"^[\w+=,.@-]+$", re.ASCII)  # AWS's \w is ASCII only
 MAX_KEYS = 2
 REPORT_DATE = "%Y-%m-%dT%H:%M:%S+00:00"
 
@@ -239,6 +240,9 @@ class RootLayer:
         self.mfa_last_step: dict[str, int] = {}  # serial -> last accepted TOTP step
         self.inactive_user_keys: set[str] = set()
         self.backdated: dict[str, datetime] = {}  # access key ID -> faked creation date
+        # moto drops PasswordResetRequired on CreateLoginProfile and erases the password when
+        # UpdateLoginProfile leaves it out; kept here (memory only, like moto's own copy) to fix both.
+        self.console_passwords: dict[str, tuple[str, bool]] = {}
 
     # ------------------------------------------------------------------ WSGI plumbing
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -558,6 +562,13 @@ class RootLayer:
             self._check_before(req)
         req.environ["wsgi.input"] = io.BytesIO(req.body)
         status, headers, payload = self._call_moto(req.environ, auth=auth)
+        if req.service == "iam" and req.action == "ChangePassword":
+            # moto has no ChangePassword, and it cannot match IAMUserChangePassword's resource
+            # (``user/${aws:username}``). An AccessDenied from moto still proves the signature was
+            # right (moto checks it first); the permission is then decided here.
+            denied = status.startswith("403") and b"AccessDenied" in payload
+            if not status.startswith("4") or denied:
+                return self._change_password(req)
         if req.service == "iam" and status.startswith("200"):
             payload = self._rewrite_after(req, payload)
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
@@ -677,7 +688,120 @@ class RootLayer:
                 self.inactive_user_keys.discard(key_id)
         elif action == "DeleteAccessKey":
             self.inactive_user_keys.discard(req.params.get("AccessKeyId", ""))
+        elif action in ("CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"):
+            text = self._fix_login_profile(req, text)
         return text.encode("utf-8")
+
+    def _fix_login_profile(self, req: Request, text: str) -> str:
+        params, action = req.params, req.action
+        if action == "DeleteLoginProfile":
+            self.console_passwords.pop(params.get("UserName", ""), None)
+            return text
+        name = params.get("UserName", "")
+        old_password, old_reset = self.console_passwords.get(name, ("", False))
+        password = params.get("Password") or old_password
+        flag = params.get("PasswordResetRequired")
+        reset = flag.lower() == "true" if flag is not None else old_reset
+        self._store_login_profile(name, password, reset)
+        return re.sub(
+            r"<PasswordResetRequired>\w*</PasswordResetRequired>",
+            f"<PasswordResetRequired>{'true' if reset else 'false'}</PasswordResetRequired>",
+            text,
+        )
+
+    def _store_login_profile(self, name: str, password: str, reset: bool) -> None:
+        self.console_passwords[name] = (password, reset)
+        status, _body = self.moto_query("iam", "GetLoginProfile", {"UserName": name})
+        if status != 200:  # moto's UpdateLoginProfile without a password erased it
+            self.moto_query("iam", "CreateLoginProfile", {"UserName": name, "Password": password})
+        self.moto_query(
+            "iam",
+            "UpdateLoginProfile",
+            {"UserName": name, "Password": password, "PasswordResetRequired": "true" if reset else "false"},
+        )
+
+    def _change_password(self, req: Request) -> tuple[str, list, bytes]:
+        """IAM users change their own console password (AWS then drops the reset requirement)."""
+        name = self._user_of_key(req.key_id or "")
+        if name is None:
+            raise ApiError("InvalidUserType", "Only IAM users can change their own password here.")
+        arn = f"arn:aws:iam::{self.account_id}:user/{name}"
+        if not self._user_allowed(name, "iam:ChangePassword", arn):
+            raise ApiError(
+                "AccessDenied", f"User: {arn} is not authorized to perform: iam:ChangePassword on resource: {arn}"
+            )
+        known, _reset = self.console_passwords.get(name, (None, False))
+        if known is None:
+            raise ApiError("NoSuchEntity", f"Login profile for {escape(name)} not found")
+        if not hmac.compare_digest(known.encode(), req.params.get("OldPassword", "").encode()):
+            raise ApiError("InvalidUserType", "The old password is incorrect.", status=400)
+        self._store_login_profile(name, req.params.get("NewPassword", ""), False)
+        return self._ok(req, None)
+
+    def _user_policies(self, name: str) -> list[dict]:
+        """Every policy document that applies to user *name* (attached, inline, through groups)."""
+        documents: list[str] = []
+
+        def managed(arns: list[str]) -> None:
+            for arn in arns:
+                _s, body = self.moto_query("iam", "GetPolicy", {"PolicyArn": _unescape(arn)})
+                version = _xml_text(body, "DefaultVersionId") or "v1"
+                _s, body = self.moto_query(
+                    "iam", "GetPolicyVersion", {"PolicyArn": _unescape(arn), "VersionId": version}
+                )
+                documents.append(_xml_text(body, "Document") or "")
+
+        def inline(kind: str, owner: str) -> None:
+            _s, body = self.moto_query("iam", f"List{kind}Policies", {f"{kind}Name": owner})
+            for policy in _xml_all(body, "member"):
+                _s, doc = self.moto_query(
+                    "iam", f"Get{kind}Policy", {f"{kind}Name": owner, "PolicyName": _unescape(policy)}
+                )
+                documents.append(_xml_text(doc, "PolicyDocument") or "")
+
+        _s, body = self.moto_query("iam", "ListAttachedUserPolicies", {"UserName": name})
+        managed(_xml_all(body, "PolicyArn"))
+        inline("User", name)
+        _s, body = self.moto_query("iam", "ListGroupsForUser", {"UserName": name})
+        for group in _xml_all(body, "GroupName"):
+            _s, attached = self.moto_query("iam", "ListAttachedGroupPolicies", {"GroupName": _unescape(group)})
+            managed(_xml_all(attached, "PolicyArn"))
+            inline("Group", _unescape(group))
+        parsed = []
+        for document in documents:
+            text = unquote(_unescape(document))
+            try:
+                parsed.append(json.loads(text))
+            except ValueError:
+                continue
+        return parsed
+
+    def _user_allowed(self, name: str, action: str, resource: str) -> bool:
+        """IAM's verdict for one action: an explicit Deny wins, else any Allow (Resource variables filled in)."""
+        allowed = False
+        for document in self._user_policies(name):
+            statements = document.get("Statement", [])
+            for statement in statements if isinstance(statements, list) else [statements]:
+                actions = statement.get("Action", [])
+                resources = statement.get("Resource", [])
+                actions = [actions] if isinstance(actions, str) else actions
+                resources = [resources] if isinstance(resources, str) else resources
+                resources = [r.replace("${aws:username}", name) for r in resources]
+                if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+                    continue
+                if not any(fnmatch.fnmatchcase(resource, r) for r in resources):
+                    continue
+                if statement.get("Effect") == "Deny":
+                    return False
+                allowed = allowed or statement.get("Effect") == "Allow"
+        return allowed
+
+    def _user_of_key(self, key_id: str) -> str | None:
+        for name in self._user_names():
+            _status, body = self.moto_query("iam", "ListAccessKeys", {"UserName": name})
+            if key_id in _xml_all(body, "AccessKeyId"):
+                return name
+        return None
 
     def _rewrite_summary(self, text: str) -> str:
         facts = {
@@ -873,14 +997,18 @@ class RootLayer:
 
     def console_reset(self, data: dict) -> dict:
         """Wipe moto and the root's state; the scenario is then built through the API."""
-        self.moto_reset()
+        wipe = data.get("wipe", True) is not False
+        if wipe:
+            self.moto_reset()
         self.root = RootState()
         self.mfa_seeds.clear()
         self.mfa_last_step.clear()
         self.inactive_user_keys.clear()
         self.backdated.clear()
+        self.console_passwords.clear()
         self.scenario = str(data.get("scenario") or "empty")
-        self.warm_up()
+        if wipe:
+            self.warm_up()
         return {"ok": True, "account_id": self.account_id}
 
     def root_state(self) -> dict:

@@ -91,11 +91,11 @@ def reset(scenario: str = "new-account", at: str | None = None, home: Path | Non
     return server.status(folder) or info
 
 
-def build(name: str, home: Path, url: str) -> None:
+def build(name: str, home: Path, url: str, fresh: bool = False) -> None:
     """Build scenario *name* in the running sandbox at *url* (called by ``reset`` and ``server.start``)."""
     name = scenario_name(name)
     p = files.paths(home)
-    console.wipe_account(name, home=home)
+    console.wipe_account(name, home=home, fresh=fresh)
     files.wipe(p)
     root_key = console.create_root_access_key(home=home)
     files.write_rootkey_csv(p, root_key.access_key_id, root_key.secret_access_key)

@@ -32,6 +32,8 @@ ACCOUNT_ID = "381492058731"
 START_TIMEOUT = 30.0
 FIX_START = "python -m helpers.sandbox start"
 
+# Local calls never go through a proxy (a test run points HTTPS_PROXY at a dead one on purpose).
+LOCAL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _children: dict[int, subprocess.Popen] = {}  # processes this Python started, reaped on stop
 
 
@@ -120,7 +122,7 @@ def _is_our_server(pid: int) -> bool:
 
 def _health(url: str, timeout: float = 2.0) -> dict | None:
     try:
-        with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=timeout) as response:
+        with LOCAL_OPENER.open(f"{url}/_sandbox/health", timeout=timeout) as response:
             data = json.loads(response.read())
     except (OSError, ValueError, urllib.error.URLError):
         return None
@@ -223,7 +225,7 @@ def start(home: Path | None = None, port: int | None = None) -> SandboxInfo:
         from helpers.sandbox import scenarios  # here: scenarios needs a running server
 
         scenario = _previous_scenario(p)
-        scenarios.build(scenario, folder, data["url"])
+        scenarios.build(scenario, folder, data["url"], fresh=True)
         health = _health(data["url"]) or {"scenario": scenario}
         return _info(data, health, reused=False, note=note)
 

@@ -1,0 +1,65 @@
+"""Helpers for the sandbox tests: a private sandbox per test module, sessions as a notebook builds them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from helpers.sandbox import files, server
+
+NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+
+
+@contextlib.contextmanager
+def private_sandbox(home: Path) -> Iterator[server.SandboxInfo]:
+    """A sandbox of its own for *home* (its own process and port), stopped afterwards."""
+    saved = {n: os.environ.pop(n) for n in list(os.environ) if n in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    try:
+        info = server.start(home)
+        yield info
+    finally:
+        server.stop(home)
+        os.environ.update(saved)
+
+
+def session(home: Path, profile: str) -> boto3.Session:
+    """A plain ``boto3.Session(profile_name=...)`` over the sandbox files, as a notebook kernel builds it."""
+    p = files.paths(home)
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", str(p.config))
+    core.set_config_variable("credentials_file", str(p.credentials))
+    return boto3.Session(botocore_session=core, profile_name=profile)
+
+
+def client(home: Path, profile: str, service: str = "iam"):
+    return session(home, profile).client(service, config=NO_RETRY)
+
+
+def keys_client(url: str, key_id: str, secret: str, service: str = "iam"):
+    """A client signing with explicit keys (a key that is no longer in any profile)."""
+    s = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1")
+    return s.client(service, endpoint_url=url, config=NO_RETRY)
+
+
+def read_rootkey(home: Path) -> tuple[str, str]:
+    lines = dict(line.split("=", 1) for line in files.paths(home).rootkey_csv.read_text().splitlines())
+    return lines["AWSAccessKeyId"], lines["AWSSecretKey"]
+
+
+def save_root_profile(home: Path, url: str, name: str = "root-keys") -> tuple[str, str]:
+    """What notebook 01 does: save the handed-over root keys as a profile."""
+    key_id, secret = read_rootkey(home)
+    files.write_profile(files.paths(home), name, key_id, secret, url)
+    return key_id, secret
+
+
+def code_of(exc: ClientError) -> str:
+    return exc.response["Error"]["Code"]
