@@ -187,3 +187,10 @@ def test_html_views_escape_angle_brackets_so_root_account_shows():
     assert "&lt;root_account&gt;" in views.report_table(snapshot()).to_html()
     markdown = views.explain_checks("keys").data
     assert "&lt;user&gt;" in markdown and "<user>" not in markdown
+
+
+def test_waiting_line_outside_jupyter_prints_then_clears(capsys):
+    waiting = views._Waiting()
+    waiting("Waiting for AWS to generate the credential report (0 s so far)...")
+    waiting.done()
+    assert "Waiting for AWS" in capsys.readouterr().out

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         account = current_account()
         if args.profile:
             account = account.with_profile(args.profile)
-        snapshot = take_snapshot(account.session(), max_wait=args.max_wait)
+        snapshot = take_snapshot(account.session(), max_wait=args.max_wait, progress=_to_stderr)
     except (AccountChoiceError, WalkthroughError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     print(_summary_line(findings))
     print(freshness(snapshot))
     return 0
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _summary_line(findings: list[Finding]) -> str:

@@ -133,8 +133,40 @@ NO_PROFILE = (
 )
 
 
+class _Waiting:
+    """A single line that says the credential report is being generated, then disappears."""
+
+    def __init__(self) -> None:
+        self.handle = None
+
+    def __call__(self, message: str) -> None:
+        from IPython.display import display
+
+        if self.handle is None:
+            self.handle = display(_Line(message), display_id=True)
+        if self.handle is not None:
+            self.handle.update(_Line(message))
+
+    def done(self) -> None:
+        if self.handle is not None:
+            self.handle.update(_Line(""))
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f'<span class="aml-status-waiting">{html.escape(self.text)}</span>'
+
+
 def _read(source: Source, **options) -> tuple[Snapshot | None, str]:
     """(snapshot, whose view) or (None, one sentence saying why there is none): views never raise."""
+    waiting = _Waiting()
+    options.setdefault("progress", waiting)
     try:
         return snapshot_of(source, **options)
     except AccountChoiceError:
@@ -143,6 +175,8 @@ def _read(source: Source, **options) -> tuple[Snapshot | None, str]:
         return None, f"Security status unavailable: {exc}"
     except Exception as exc:  # noqa: BLE001 - the card heads every notebook and must never stop Run All
         return None, f"Security status unavailable: {explain(exc)}"
+    finally:
+        waiting.done()
 
 
 def card(source: Source = None, **options) -> Card:
