@@ -1,4 +1,4 @@
-"""Snapshots built by hand: a new account and a secured one (tests and notebook 05's examples; no AWS)."""
+"""Snapshots built by hand (a new account, a secured one) for the status tests and for trying checks; no AWS."""
 
 from __future__ import annotations
 
