@@ -1,0 +1,248 @@
+"""Prove from the API that the root user has MFA: three sources, each quoted (notebook 04).
+
+Enabling root MFA happens in the web console; checking it does not. An IAM user with read
+rights (AML@Packt has ``IAMReadOnlyAccess``) asks:
+
+1. ``GetAccountSummary`` -> ``AccountMFAEnabled``: live, and it counts every kind of device
+   (authenticator app, passkey, security key), so it decides the verdict;
+2. the credential report's ``<root_account>`` row -> ``mfa_active``: AWS reuses a report for up to
+   4 hours, so the reading says when the report was generated;
+3. ``ListVirtualMFADevices`` -> a virtual device whose user is the root's ARN: shows which device,
+   but passkeys and security keys are not virtual devices and never appear there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from helpers import aws
+from helpers.errors import WalkthroughError, error_code, explain
+from helpers.identity import Identity, who_am_i
+
+SUMMARY = "GetAccountSummary"
+REPORT = "credential report"
+VIRTUAL = "ListVirtualMFADevices"
+REPORT_MAX_AGE_HOURS = 4
+DEFAULT_MAX_WAIT = 30.0  # seconds to wait for a credential report before saying so
+_DENIED = {"AccessDenied", "AccessDeniedException"}
+# Problems that stop every call: raise one sentence rather than three "could not read" rows.
+_FATAL = {
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "RequestTimeTooSkewed",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one source said: True/False, or None when it could not be read (detail says why)."""
+
+    source: str
+    field: str
+    enabled: bool | None
+    detail: str
+
+    @property
+    def said(self) -> str:
+        """The answer in words for the table."""
+        return {True: "MFA on", False: "no MFA", None: "could not read"}[self.enabled]
+
+
+@dataclass(frozen=True)
+class RootMfaCheck:
+    """The three readings, who asked, and when; ``lines()`` says what they mean together."""
+
+    caller: Identity
+    readings: tuple[Reading, ...]
+    report_generated: datetime | None
+    checked_at: datetime
+
+    def reading(self, source: str) -> Reading | None:
+        """The reading of *source* (SUMMARY, REPORT or VIRTUAL)."""
+        return next((r for r in self.readings if r.source == source), None)
+
+    @property
+    def enabled(self) -> bool | None:
+        """The verdict: the live summary decides; without it, any source that saw MFA; else the report."""
+        summary = self.reading(SUMMARY)
+        if summary is not None and summary.enabled is not None:
+            return summary.enabled
+        known = [r.enabled for r in self.readings if r.enabled is not None]
+        if any(known):
+            return True
+        report = self.reading(REPORT)
+        return report.enabled if report is not None else None
+
+    @property
+    def agree(self) -> bool:
+        """True when every source that answered said the same thing."""
+        return len({r.enabled for r in self.readings if r.enabled is not None}) <= 1
+
+    def lines(self) -> list[str]:
+        """The verdict, then one sentence per disagreement or gap."""
+        out = []
+        if self.enabled is True:
+            out.append("PASS: the root user has MFA (iam_root_mfa_enabled).")
+        elif self.enabled is False:
+            out.append("FAIL: the root user has no MFA yet (iam_root_mfa_enabled).")
+        else:
+            out.append("UNKNOWN: no source could be read, so root MFA cannot be confirmed.")
+        summary, report, virtual = self.reading(SUMMARY), self.reading(REPORT), self.reading(VIRTUAL)
+        if self.agree and all(r.enabled is not None for r in self.readings):
+            out.append("All three sources agree.")
+        if summary and report and summary.enabled is not None and report.enabled is not None:
+            if summary.enabled != report.enabled:
+                out.append(
+                    f"The credential report disagrees because it is older than the change: it was generated "
+                    f"{_when(self.report_generated, self.checked_at)} and AWS reuses a report for up to "
+                    f"{REPORT_MAX_AGE_HOURS} hours. {SUMMARY} is live, so trust it; the report catches up later."
+                )
+        if virtual and virtual.enabled is False and self.enabled:
+            out.append(
+                "No virtual device is assigned to the root user: its MFA is a passkey or security key, which "
+                f"{VIRTUAL} does not list. That is fine."
+            )
+        if virtual and virtual.enabled is True and summary and summary.enabled is False:
+            out.append(
+                "A virtual device is assigned to the root user but the summary says no MFA: AWS may still be "
+                "applying the change. Check again in a minute."
+            )
+        return out
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "at an unknown time"
+    minutes = max(0, int((now - moment).total_seconds() // 60))
+    ago = f"{minutes} minute(s) ago" if minutes < 120 else f"{minutes // 60} hour(s) ago"
+    return f"at {moment:%Y-%m-%d %H:%M} UTC ({ago})"
+
+
+def _unreadable(source: str, field: str, exc: Exception, caller: Identity, action: str) -> Reading:
+    code = error_code(exc)
+    if code in _FATAL:
+        raise WalkthroughError(explain(exc)) from None
+    if code in _DENIED:
+        return Reading(
+            source,
+            field,
+            None,
+            f"{caller.name} lacks the permission iam:{action}: ask whoever manages IAM in this account (the "
+            "root user, or an administrator) to grant it, for example with the AWS managed policy "
+            "IAMReadOnlyAccess on the group aml-packt-users.",
+        )
+    return Reading(source, field, None, explain(exc))
+
+
+def _summary(iam, caller: Identity) -> Reading:
+    field = "AccountMFAEnabled"
+    try:
+        value = iam.get_account_summary()["SummaryMap"].get(field)
+    except (ClientError, BotoCoreError) as exc:
+        return _unreadable(SUMMARY, field, exc, caller, "GetAccountSummary")
+    if value is None:
+        return Reading(SUMMARY, field, None, "The summary has no AccountMFAEnabled entry.")
+    enabled = int(value) == 1
+    return Reading(SUMMARY, field, enabled, f"AccountMFAEnabled = {int(value)} (live; counts every kind of device).")
+
+
+def fetch_credential_report(
+    iam, max_wait: float = DEFAULT_MAX_WAIT, wait: Callable[[float], None] = time.sleep
+) -> tuple[bytes, datetime | None]:
+    """Generate, poll with backoff within *max_wait* seconds, then get: (CSV bytes, generated time)."""
+    waited, delay = 0.0, 0.5
+    while True:
+        state = iam.generate_credential_report().get("State")
+        if state == "COMPLETE":
+            try:
+                response = iam.get_credential_report()
+            except ClientError as exc:
+                if error_code(exc) not in ("ReportInProgress", "ReportNotPresent", "ReportExpired"):
+                    raise
+            else:
+                content = response.get("Content") or b""
+                generated = response.get("GeneratedTime")
+                if isinstance(generated, datetime) and generated.tzinfo is None:
+                    generated = generated.replace(tzinfo=timezone.utc)
+                return (content.encode() if isinstance(content, str) else content), generated
+        if waited >= max_wait:
+            raise WalkthroughError(
+                f"AWS was still generating the credential report after {max_wait:.0f} seconds: check again in a minute."
+            )
+        pause = min(delay, max_wait - waited)
+        wait(pause)
+        waited += pause
+        delay = min(delay * 2, 5.0)
+
+
+def _report(iam, caller: Identity, max_wait: float, wait) -> tuple[Reading, datetime | None]:
+    field = "mfa_active of <root_account>"
+    try:
+        content, generated = fetch_credential_report(iam, max_wait, wait)
+    except WalkthroughError as exc:
+        return Reading(REPORT, field, None, str(exc)), None
+    except (ClientError, BotoCoreError) as exc:
+        action = getattr(exc, "operation_name", "") or "GenerateCredentialReport"
+        return _unreadable(REPORT, field, exc, caller, action), None
+    rows = csv.DictReader(io.StringIO(content.decode("utf-8", errors="replace")))
+    root = next((row for row in rows if row.get("user") == "<root_account>"), None)
+    if root is None or "mfa_active" not in root:
+        return Reading(REPORT, field, None, "The report has no <root_account> row."), generated
+    enabled = root["mfa_active"].strip().lower() == "true"
+    stamp = f"{generated:%Y-%m-%d %H:%M} UTC" if generated else "an unknown time"
+    return (
+        Reading(
+            REPORT,
+            field,
+            enabled,
+            f"mfa_active = {root['mfa_active']} in the report generated at {stamp} "
+            f"(AWS reuses a report for up to {REPORT_MAX_AGE_HOURS} hours).",
+        ),
+        generated,
+    )
+
+
+def _virtual(iam, caller: Identity) -> Reading:
+    field = "a device assigned to the root ARN"
+    root_arn = f"arn:aws:iam::{caller.account_id}:root"
+    try:
+        devices = []
+        for page in iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Assigned"):
+            devices += page.get("VirtualMFADevices", [])
+    except (ClientError, BotoCoreError) as exc:
+        return _unreadable(VIRTUAL, field, exc, caller, "ListVirtualMFADevices")
+    mine = [d for d in devices if (d.get("User") or {}).get("Arn") == root_arn]
+    if mine:
+        serial = mine[0].get("SerialNumber", "?")
+        return Reading(VIRTUAL, field, True, f"Virtual device {serial} is assigned to {root_arn}.")
+    return Reading(VIRTUAL, field, False, f"No virtual MFA device is assigned to {root_arn}.")
+
+
+def check_root_mfa(
+    session: boto3.Session,
+    max_wait: float = DEFAULT_MAX_WAIT,
+    wait: Callable[[float], None] = time.sleep,
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> RootMfaCheck:
+    """Ask the three sources whether the root user has MFA, as the caller of *session* (notebook 04)."""
+    try:
+        caller = who_am_i(session)
+    except (ClientError, BotoCoreError) as exc:
+        raise WalkthroughError(explain(exc)) from None
+    iam = aws.client(session, "iam")
+    summary = _summary(iam, caller)
+    report, generated = _report(iam, caller, max_wait, wait)
+    virtual = _virtual(iam, caller)
+    return RootMfaCheck(caller, (summary, report, virtual), generated, now())
