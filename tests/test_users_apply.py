@@ -289,7 +289,7 @@ def test_wait_until_live_retries_with_backoff_then_gives_up(moto_account):
     def deny_all(**kwargs):
         raise ClientError({"Error": {"Code": "InvalidClientTokenId", "Message": "no"}}, "GetCallerIdentity")
 
-    import helpers.users.switch as sw
+    import helpers.users.switching as sw
 
     real = sw.aws.client
 

@@ -248,3 +248,12 @@ def test_secret_never_shows_itself():
     assert s.reveal() == "Sup3r-Secret-Value!"
     with pytest.raises(TypeError):
         pickle.dumps(s)
+
+
+def test_console_password_step_carries_the_policy_in_force():
+    stricter = {**policies.CIS_PASSWORD_POLICY, "MinimumPasswordLength": 30}
+    plan = plan_setup(fresh(password_policy=stricter))
+    assert not any(c.kind == "account password policy" for c in plan.changes)
+    step = next(c for c in plan.changes if c.kind == "console password")
+    assert step.params["policy"]["MinimumPasswordLength"] == 30 and step.params["account_id"] == ACCOUNT
+    assert len(passwords.generate_password(step.params["policy"])) == 30

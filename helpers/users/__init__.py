@@ -38,7 +38,7 @@ from helpers.users.policies import (
     service,
 )
 from helpers.users.steps import closing_check, services_table, standing, switch
-from helpers.users.switch import switch_to_profile, wait_until_live
+from helpers.users.switching import switch_to_profile, wait_until_live
 
 
 def add_service(session: boto3.Session, name: str) -> Plan:

@@ -22,7 +22,7 @@ from helpers.users.passwords import Secret, generate_password, password_problems
 from helpers.users.plan import signin_url
 from helpers.users.policies import CIS_PASSWORD_POLICY
 from helpers.users.profiles import write_key_csv, write_key_profile
-from helpers.users.switch import wait_until_live
+from helpers.users.switching import wait_until_live
 
 # The IAM permission each kind of step needs, for AccessDenied messages.
 PERMISSIONS = {
@@ -84,8 +84,9 @@ def explain_step_error(exc: BaseException, verb: str, kind: str) -> str:
 
 
 def _step_password(plan: Plan) -> dict:
+    """The password policy a console password in *plan* must meet."""
     for step in plan.changes:
-        if (step.verb, step.kind) == ("set", "account password policy"):
+        if step.kind in ("console password", "account password policy") and "policy" in getattr(step, "params", {}):
             return step.params["policy"]
     return dict(CIS_PASSWORD_POLICY)
 
@@ -140,13 +141,7 @@ def apply_plan(
         result.done.append(line)
         if say is not None:
             say(line)
-    if any(s.kind == "console password" for s in plan.changes):
-        result.signin_url = signin_url(_account_id(session))
     return result
-
-
-def _account_id(session: boto3.Session) -> str:
-    return aws.client(session, "sts").get_caller_identity()["Account"]
 
 
 def _apply_step(iam, session, step, files, password, result, say) -> str:
@@ -191,6 +186,8 @@ def _apply_step(iam, session, step, files, password, result, say) -> str:
             if error_code(exc) != "EntityAlreadyExists":
                 raise
             return f"{p['user']} already had a console password (left unchanged)."
+        # The account's own sign-in page: IAM users cannot sign in on the root's page.
+        result.signin_url = signin_url(p["account_id"])
         if password is None:
             result.password = secret
         return f"Gave {p['user']} a console password (to be changed at first sign-in)."

@@ -252,7 +252,12 @@ def plan_setup(
                 "console password",
                 f"for {obs.user}",
                 "must be changed at first sign-in",
-                params={"user": obs.user},
+                params={
+                    "user": obs.user,
+                    "account_id": obs.account_id,
+                    # The policy in force once the plan is applied: a generated password must meet it.
+                    "policy": wanted_password_policy(obs.password_policy, max_age_days),
+                },
             )
         )
     if access_key:

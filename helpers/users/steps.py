@@ -11,7 +11,7 @@ from helpers import account as account_logic
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
 from helpers.users.policies import GROUP_NAME, SERVICES, USER_NAME, USER_PROFILE
-from helpers.users.switch import switch_to_profile
+from helpers.users.switching import switch_to_profile
 
 
 def standing(profile: str = USER_PROFILE) -> pd.DataFrame:
