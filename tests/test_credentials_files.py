@@ -153,14 +153,15 @@ def test_an_existing_profile_with_other_keys_is_refused(files):
     with pytest.raises(ProfileExistsError) as info:
         save_profile(files, "work", PAIR)
     assert str(info.value) == (
-        "The profile work already exists and holds another key (AKIA…MPLE). Choose another profile "
-        "name, or tick 'Replace it' to overwrite it (a backup of the file is kept); nothing was changed."
+        "The profile work already exists and holds another key (AKIA…MPLE). To save this one, choose another "
+        "profile name, or replace it ('Replace the profile if it exists' in the form; a backup of the file is "
+        "kept); nothing was changed."
     )
     assert snapshot(files.config_file.parent) == before
 
 
 def test_an_sso_profile_is_not_silently_given_keys(files):
-    with pytest.raises(ProfileExistsError, match=r"sso-dev already exists and is already set up \(as IAM Identity"):
+    with pytest.raises(ProfileExistsError, match=r"sso-dev already exists and is set up as IAM Identity Center"):
         save_profile(files, "sso-dev", PAIR)
 
 
@@ -282,8 +283,12 @@ def test_the_plan_names_files_and_profile_before_anything_is_written(files):
 
 
 def test_the_plan_refuses_what_the_save_would_refuse(files):
-    with pytest.raises(ProfileExistsError):
+    with pytest.raises(ProfileExistsError) as info:
         plan_save_profile(files, "work")
+    assert str(info.value).startswith(
+        "The profile work already exists with key AKIA…MPLE. Saving that same key again changes nothing; "
+        "to save another key, choose another profile name"
+    )
     files.credentials_file.chmod(0o444)
     try:
         with pytest.raises(CredentialsFileError, match="is read-only"):

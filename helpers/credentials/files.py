@@ -271,6 +271,23 @@ def _section(updater: ConfigUpdater, name: str) -> Section:
     return updater[name]
 
 
+def _exists_message(name: str, kind: str, key_id: str | None, keys_known: bool) -> str:
+    fix = (
+        "choose another profile name, or replace it ('Replace the profile if it exists' in the form; a backup "
+        "of the file is kept); nothing was changed."
+    )
+    if not key_id:
+        return f"The profile {name} already exists and is set up as {kind}. To save keys, {fix}"
+    if keys_known:
+        return (
+            f"The profile {name} already exists and holds another key ({mask_key_id(key_id)}). To save this one, {fix}"
+        )
+    return (
+        f"The profile {name} already exists with key {mask_key_id(key_id)}. Saving that same key again changes "
+        f"nothing; to save another key, {fix}"
+    )
+
+
 @dataclass(frozen=True)
 class _Edit:
     config_old: str | None
@@ -296,6 +313,7 @@ def _prepare(
     region: str | None,
     make_default: bool,
     overwrite: bool,
+    keys_known: bool = True,
 ) -> _Edit:
     """Compute both files' new text (nothing written); raise on any problem."""
     profile = check_profile_name(profile)
@@ -314,15 +332,7 @@ def _prepare(
         )
         # A profile with only a region or endpoint has no credentials to lose.
         if existing_kind != KIND_NONE and not same_keys and not overwrite:
-            what = (
-                f"holds another key ({mask_key_id(existing_id)})"
-                if existing_id
-                else f"is already set up (as {existing_kind})"
-            )
-            raise ProfileExistsError(
-                f"The profile {name} already exists and {what}. Choose another profile name, or tick "
-                "'Replace it' to overwrite it (a backup of the file is kept); nothing was changed."
-            )
+            raise ProfileExistsError(_exists_message(name, existing_kind, existing_id, keys_known))
         if pair is not None and not same_keys:
             section = _section(creds, name)
             _set(section, "aws_access_key_id", pair.access_key_id)
@@ -369,7 +379,7 @@ def plan_save_profile(
     """
     if pair is None:
         pair = KeyPair("AKIA" + "0" * 16, "0" * 40)  # placeholder: only its masked ID could show
-        edit = _prepare(files, profile, pair, region, make_default, overwrite)
+        edit = _prepare(files, profile, pair, region, make_default, overwrite, keys_known=False)
         changes = tuple(
             Change(c.verb, c.kind, c.name, c.detail.replace(f"access key {pair.masked_id}", "your access key"))
             for c in edit.changes
