@@ -161,8 +161,15 @@ def test_an_existing_profile_with_other_keys_is_refused(files):
 
 
 def test_an_sso_profile_is_not_silently_given_keys(files):
-    with pytest.raises(ProfileExistsError, match=r"sso-dev already exists and is set up as IAM Identity Center"):
-        save_profile(files, "sso-dev", PAIR)
+    before = snapshot(files.config_file.parent)
+    for name, kind in (("sso-dev", "IAM Identity Center (SSO)"), ("admin", "role"), ("tool", "credential process")):
+        with pytest.raises(ProfileExistsError) as info:
+            save_profile(files, name, PAIR, overwrite=True)
+        assert str(info.value) == (
+            f"The profile {name} already gets its credentials as {kind}; keys saved into it would be ignored. "
+            "Choose another profile name (for example root-keys); nothing was changed."
+        )
+    assert snapshot(files.config_file.parent) == before
 
 
 def test_overwrite_replaces_only_that_profiles_keys(files):
@@ -308,3 +315,14 @@ def test_boto3_reads_the_saved_profile_with_its_endpoint(files):
     assert session.client("sts").meta.endpoint_url == "http://127.0.0.1:4566"
     # The other profiles still read as before.
     assert aws.make_session(files, "work").get_credentials().access_key == OTHER_ID
+
+
+def test_keys_kept_in_the_config_file_count_as_existing(tmp_path):
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    files.config_file.write_text(
+        f"[profile cfg]\naws_access_key_id = {OTHER_ID}\naws_secret_access_key = {OTHER_SECRET}\n"
+    )
+    assert {p.name: p.kind for p in list_profiles(files)} == {"cfg": "static keys"}
+    with pytest.raises(ProfileExistsError, match=r"holds another key \(AKIA…MPLE\)"):
+        save_profile(files, "cfg", PAIR)
+    assert not save_profile(files, "cfg", KeyPair(OTHER_ID, OTHER_SECRET)).changed

@@ -271,13 +271,11 @@ def _section(updater: ConfigUpdater, name: str) -> Section:
     return updater[name]
 
 
-def _exists_message(name: str, kind: str, key_id: str | None, keys_known: bool) -> str:
+def _exists_message(name: str, key_id: str, keys_known: bool) -> str:
     fix = (
         "choose another profile name, or replace it ('Replace the profile if it exists' in the form; a backup "
         "of the file is kept); nothing was changed."
     )
-    if not key_id:
-        return f"The profile {name} already exists and is set up as {kind}. To save keys, {fix}"
     if keys_known:
         return (
             f"The profile {name} already exists and holds another key ({mask_key_id(key_id)}). To save this one, {fix}"
@@ -325,14 +323,23 @@ def _prepare(
     for name in targets:
         conf_existing = _profiles_in_config(config).get(name)
         cred_existing = creds[name] if creds.has_section(name) else None
-        existing_id, existing_secret, existing_token = _existing_pair(cred_existing)
+        # Keys may also sit in the config file (allowed, if unusual); the credentials file wins.
+        holder = cred_existing if _value(cred_existing, "aws_access_key_id") else conf_existing
+        existing_id, existing_secret, existing_token = _existing_pair(holder)
         existing_kind = _kind(conf_existing, cred_existing)[0]
         same_keys = pair is None or (
             existing_id is not None and pair.same_as(existing_id, existing_secret, existing_token)
         )
+        if existing_kind not in (KIND_NONE, KIND_STATIC, KIND_TEMPORARY):
+            # SSO, role and process settings win over keys in botocore's lookup order: keys added
+            # to such a profile would be silently ignored, so never mix them, even when asked to.
+            raise ProfileExistsError(
+                f"The profile {name} already gets its credentials as {existing_kind}; keys saved into it would "
+                "be ignored. Choose another profile name (for example root-keys); nothing was changed."
+            )
         # A profile with only a region or endpoint has no credentials to lose.
         if existing_kind != KIND_NONE and not same_keys and not overwrite:
-            raise ProfileExistsError(_exists_message(name, existing_kind, existing_id, keys_known))
+            raise ProfileExistsError(_exists_message(name, existing_id or "", keys_known))
         if pair is not None and not same_keys:
             section = _section(creds, name)
             _set(section, "aws_access_key_id", pair.access_key_id)
@@ -344,11 +351,6 @@ def _prepare(
             verb = "replace" if cred_existing is not None else "add"
             changes.append(
                 Change(verb, "profile", name, f"access key {pair.masked_id} and its secret in {files.credentials_file}")
-            )
-        if existing_kind not in (KIND_NONE, KIND_STATIC, KIND_TEMPORARY) and not same_keys:
-            notes.append(
-                f"The config file's settings that gave {name} other credentials (SSO, role, process) were "
-                "left in place; AWS tools use the keys in the credentials file first."
             )
         wanted = dict(files.new_profile_settings)
         if region:
