@@ -260,11 +260,21 @@ def test_check_and_save_proves_then_saves(moto_keys, files):
     assert moto_keys["SecretAccessKey"] not in repr(outcome) + "\n".join(outcome.lines())
 
 
-def test_nothing_is_written_when_sts_refuses(monkeypatch, files):
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("InvalidClientTokenId", "AWS does not know this access key ID"),
+        ("SignatureDoesNotMatch", "The secret access key does not match the access key ID."),
+        ("ExpiredToken", "These temporary credentials have expired."),
+        ("RequestTimeTooSkewed", "AWS refused the request because your computer's clock is"),
+    ],
+)
+def test_nothing_is_written_when_sts_refuses(monkeypatch, files, code, expected):
     stubber = stubbed_sts(monkeypatch)
-    stubber.add_client_error("get_caller_identity", "InvalidClientTokenId", "invalid", http_status_code=403)
-    with stubber, pytest.raises(WalkthroughError, match="AWS does not know this access key ID"):
+    stubber.add_client_error("get_caller_identity", code, "refused", http_status_code=403)
+    with stubber, pytest.raises(WalkthroughError) as info:
         check_and_save(files, "root-keys", access_key_id=KEY_ID, secret_access_key=SECRET)
+    assert str(info.value).startswith(expected)
     assert not files.credentials_file.parent.exists()
 
 
