@@ -145,15 +145,23 @@ class SetupForm(widgets.VBox):
 class ServiceToggles(widgets.VBox):
     """One toggle per service, showing whether AML@Packt's group has it now; a change is planned, then applied."""
 
-    def __init__(self, session: boto3.Session, practice: bool, account_id: str | None = None) -> None:
+    def __init__(
+        self, session: boto3.Session, practice: bool, account_id: str | None = None, caller_arn: str | None = None
+    ) -> None:
         self._session, self._practice, self._account_id = session, practice, account_id
+        self._caller_arn = caller_arn
         self._busy = False
         self._out = widgets.Output()
         self._out.add_class("aml-users-services-out")
         self._toggles: dict[str, widgets.ToggleButton] = {}
         rows = []
         for svc in users.SERVICES:
-            toggle = widgets.ToggleButton(description=svc.label, tooltip=svc.grants, icon="check")
+            toggle = widgets.ToggleButton(
+                description=svc.label,
+                tooltip=svc.grants,
+                icon="check",
+                layout=widgets.Layout(width="15em", flex="none"),
+            )
             toggle.add_class(f"aml-users-service-{svc.key}")
             toggle.observe(self._on_toggle(svc.key), names="value")
             self._toggles[svc.key] = toggle
@@ -203,6 +211,7 @@ class ServiceToggles(widgets.VBox):
                     lambda p: users.apply_plan(self._session, p),
                     account_id=self._account_id,
                     practice=self._practice,
+                    caller_arn=self._caller_arn,
                     on_done=lambda _r: self._after(),
                 )
             )
@@ -228,7 +237,8 @@ def service_toggles() -> ServiceToggles:
     """Notebook 02's service toggles for the chosen account."""
     chosen = account_logic.current_account()
     session = chosen.session()
-    return ServiceToggles(session, chosen.practice, users.observe(session).account_id)
+    obs = users.observe(session)
+    return ServiceToggles(session, chosen.practice, obs.account_id, obs.caller_arn)
 
 
 def rotation_form(retire: str | None = None) -> widgets.Widget:
