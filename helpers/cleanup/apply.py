@@ -1,0 +1,130 @@
+"""Carry out a teardown plan, step by step in the plan's order (notebook 06).
+
+Converges: a thing already gone (NoSuchEntity) counts as done, so running the cell again after
+an interruption finishes the job. Any other refusal stops at that step and says which one, what
+was already done, and what to do; a fresh plan then starts from what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from helpers import aws
+from helpers.cleanup.plan import Step
+from helpers.cleanup.profile import remove_profile
+from helpers.errors import WalkthroughError, error_code, explain
+from helpers.plan import Plan
+from helpers.sources import AwsFiles
+
+_PAST = {"delete": "Deleted", "deactivate": "Deactivated", "remove": "Removed", "detach": "Detached"}
+
+
+def done_line(step: Step, already: bool = False) -> str:
+    """ "Deleted access key AKIA… (of AML@Packt)." for a step carried out."""
+    extra = f" ({step.detail})" if step.detail else ""
+    if already:
+        return f"{step.kind.capitalize()} {step.name}{extra} was already gone."
+    return f"{_PAST.get(step.verb, step.verb.capitalize() + 'd')} {step.kind} {step.name}{extra}."
+
+
+@dataclass
+class TeardownResult:
+    """What applying the plan did; ``ok`` is False when it stopped at a step."""
+
+    done: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    failed: str = ""
+    left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        """The result as sentences for the form's output."""
+        out = list(self.done) or ["Nothing was changed."]
+        if self.backups:
+            out.append(f"Backups of the AWS files before the change: {', '.join(str(b) for b in self.backups)}.")
+        if self.failed:
+            out.append(self.failed)
+        elif self.done:
+            out.append("Clean-up done: run the cell again to check, it should find nothing left to remove.")
+        return out
+
+
+def _call(iam, step: Step) -> None:
+    p = step.params
+    action = step.action
+    if action == "delete_access_key":
+        iam.delete_access_key(UserName=p["user"], AccessKeyId=p["key_id"])
+    elif action == "delete_login_profile":
+        iam.delete_login_profile(UserName=p["user"])
+    elif action == "deactivate_mfa":
+        iam.deactivate_mfa_device(UserName=p["user"], SerialNumber=p["serial"])
+    elif action == "delete_virtual_mfa":
+        iam.delete_virtual_mfa_device(SerialNumber=p["serial"])
+    elif action == "remove_from_group":
+        iam.remove_user_from_group(GroupName=p["group"], UserName=p["user"])
+    elif action == "detach_user_policy":
+        iam.detach_user_policy(UserName=p["user"], PolicyArn=p["arn"])
+    elif action == "delete_user_policy":
+        iam.delete_user_policy(UserName=p["user"], PolicyName=p["policy"])
+    elif action == "delete_signing_certificate":
+        iam.delete_signing_certificate(UserName=p["user"], CertificateId=p["id"])
+    elif action == "delete_ssh_public_key":
+        iam.delete_ssh_public_key(UserName=p["user"], SSHPublicKeyId=p["id"])
+    elif action == "delete_service_credential":
+        iam.delete_service_specific_credential(UserName=p["user"], ServiceSpecificCredentialId=p["id"])
+    elif action == "delete_user":
+        iam.delete_user(UserName=p["user"])
+    elif action == "detach_group_policy":
+        iam.detach_group_policy(GroupName=p["group"], PolicyArn=p["arn"])
+    elif action == "delete_group_policy":
+        iam.delete_group_policy(GroupName=p["group"], PolicyName=p["policy"])
+    elif action == "delete_group":
+        iam.delete_group(GroupName=p["group"])
+    elif action == "delete_password_policy":
+        iam.delete_account_password_policy()
+    else:
+        raise WalkthroughError(f"Unknown clean-up step {action!r}: build the plan again with plan_teardown.")
+
+
+def apply_teardown(session: boto3.Session, plan: Plan, files: AwsFiles | None = None) -> TeardownResult:
+    """Remove what *plan* lists, in its order, acting as *session* (notebook 06); stops at the first refusal."""
+    iam = aws.client(session, "iam")
+    result = TeardownResult()
+    steps = [s for s in plan.changes if isinstance(s, Step)]
+    for index, step in enumerate(steps):
+        try:
+            if step.action == "remove_profile":
+                if files is None:
+                    raise WalkthroughError("No AWS files were given, so the profile could not be removed.")
+                result.backups += remove_profile(files, step.params["profile"])
+            else:
+                _call(iam, step)
+        except ClientError as exc:
+            if error_code(exc) == "NoSuchEntity":
+                result.done.append(done_line(step, already=True))
+                continue
+            result.failed = _stopped(step, explain(exc), error_code(exc))
+            result.left = len(steps) - index
+            return result
+        except (WalkthroughError, BotoCoreError, OSError) as exc:
+            why = f"Could not change the AWS files ({exc.strerror})." if isinstance(exc, OSError) else explain(exc)
+            result.failed = _stopped(step, why)
+            result.left = len(steps) - index
+            return result
+        result.done.append(done_line(step))
+    return result
+
+
+def _stopped(step: Step, why: str, code: str | None = None) -> str:
+    hint = " (Something was added after the plan was made; a new plan lists it.)" if code == "DeleteConflict" else ""
+    return (
+        f"Stopped at: {str(step)[len('Would ') :]} {why}{hint} Nothing after that step was touched; "
+        "fix the cause, then run the cell again: the new plan starts from what is left."
+    )

@@ -1,0 +1,244 @@
+"""Pure teardown plans for notebook 06: from an inventory to the ordered list of removals.
+
+Nothing here calls AWS. The order is the one IAM requires before ``DeleteUser`` (AWS docs,
+"Deleting an IAM user": keys, password, MFA devices, groups, policies, certificates, SSH keys,
+service-specific credentials, then the user). What the lesson created (notebook 02: the user,
+its password and keys, its membership of aml-packt-users, the group and its catalogue
+policies, the password policy, the profile) is removed by default or by a tick; anything
+else found on the user or group is listed and left alone unless the learner ticks
+``remove_extras``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from helpers.cleanup.inventory import Inventory
+from helpers.plan import Change, Plan
+from helpers.users.policies import GROUP_NAME, SERVICES, USER_PROFILE
+
+CATALOGUE_ARNS = frozenset(s.policy_arn for s in SERVICES)
+
+
+@dataclass(frozen=True)
+class Step(Change):
+    """A plan line plus what applying it needs: an action name and its parameters (no secrets)."""
+
+    action: str = field(default="", compare=False)
+    params: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    """The ``aml-packt`` profile as found in the account's files (the key ID is not a secret)."""
+
+    name: str = USER_PROFILE
+    present: bool = False
+    key_id: str | None = None
+    owner_arn: str | None = None  # who STS says the key belongs to, when it is not one of the user's keys
+    dead: bool = False  # AWS no longer accepts the key
+
+
+@dataclass(frozen=True)
+class TeardownOptions:
+    """What the learner ticked: the user by default; the group and password policy only if asked."""
+
+    remove_user: bool = True
+    remove_extras: bool = False
+    remove_group: bool = False
+    remove_password_policy: bool = False
+    remove_profile: bool = True
+
+
+def _short(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def _kind_of(serial: str) -> str:
+    return "virtual MFA device" if ":mfa/" in serial else "MFA device"
+
+
+def user_extras(inv: Inventory) -> list[str]:
+    """What is on the user that notebook 02 did not put there (needs the learner's tick)."""
+    u = inv.user
+    if u is None:
+        return []
+    out = [f"{_kind_of(s)} {s}" for s in u.mfa_devices]
+    out += [f"membership of group {g}" for g in u.groups if g != GROUP_NAME]
+    out += [f"attached policy {_short(a)}" for a in u.attached_policies]
+    out += [f"inline policy {p}" for p in u.inline_policies]
+    out += [f"signing certificate {c}" for c in u.signing_certificates]
+    out += [f"SSH public key {k}" for k in u.ssh_public_keys]
+    out += [f"service-specific credential {c}" for c in u.service_credentials]
+    return out
+
+
+def group_extras(inv: Inventory) -> list[str]:
+    """What is on the group that the lesson's service catalogue did not attach."""
+    g = inv.group
+    if g is None:
+        return []
+    out = [f"attached policy {_short(a)}" for a in g.attached_policies if a not in CATALOGUE_ARNS]
+    return out + [f"inline policy {p}" for p in g.inline_policies]
+
+
+def _user_steps(inv: Inventory) -> list[Step]:
+    u = inv.user
+    assert u is not None
+    n = u.name
+    steps = [
+        Step("delete", "access key", k, f"of {n}", "delete_access_key", {"user": n, "key_id": k}) for k in u.access_keys
+    ]
+    if u.login_profile:
+        steps.append(Step("delete", "console password", f"of {n}", "", "delete_login_profile", {"user": n}))
+    for serial in u.mfa_devices:
+        steps.append(
+            Step("deactivate", _kind_of(serial), serial, f"of {n}", "deactivate_mfa", {"user": n, "serial": serial})
+        )
+        if ":mfa/" in serial:  # hardware and passkey devices are only deactivated; virtual ones are deleted
+            steps.append(Step("delete", "virtual MFA device", serial, "", "delete_virtual_mfa", {"serial": serial}))
+    steps += [
+        Step("remove", "user", n, f"from group {g}", "remove_from_group", {"user": n, "group": g}) for g in u.groups
+    ]
+    steps += [
+        Step("detach", "policy", _short(a), f"from user {n}", "detach_user_policy", {"user": n, "arn": a})
+        for a in u.attached_policies
+    ]
+    steps += [
+        Step("delete", "inline policy", p, f"of user {n}", "delete_user_policy", {"user": n, "policy": p})
+        for p in u.inline_policies
+    ]
+    steps += [
+        Step("delete", "signing certificate", c, f"of {n}", "delete_signing_certificate", {"user": n, "id": c})
+        for c in u.signing_certificates
+    ]
+    steps += [
+        Step("delete", "SSH public key", k, f"of {n}", "delete_ssh_public_key", {"user": n, "id": k})
+        for k in u.ssh_public_keys
+    ]
+    steps += [
+        Step("delete", "service-specific credential", c, f"of {n}", "delete_service_credential", {"user": n, "id": c})
+        for c in u.service_credentials
+    ]
+    steps.append(Step("delete", "user", n, "", "delete_user", {"user": n}))
+    return steps
+
+
+def _group_steps(inv: Inventory) -> list[Step]:
+    g = inv.group
+    assert g is not None
+    steps = [
+        Step("detach", "policy", _short(a), f"from group {g.name}", "detach_group_policy", {"group": g.name, "arn": a})
+        for a in g.attached_policies
+    ]
+    steps += [
+        Step("delete", "inline policy", p, f"of group {g.name}", "delete_group_policy", {"group": g.name, "policy": p})
+        for p in g.inline_policies
+    ]
+    steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}))
+    return steps
+
+
+def plan_teardown(inv: Inventory, profile: ProfileState | None = None, options: TeardownOptions | None = None) -> Plan:
+    """The ordered removals for notebook 06, with notes saying what is kept and why."""
+    opts = options or TeardownOptions()
+    steps: list[Step] = []
+    notes: list[str] = []
+    user_goes = False
+    u = inv.user
+    if inv.unseen:
+        refused = "; ".join(f"{what} ({action})" for what, action in inv.unseen.items())
+        notes.append(
+            f"Could not see everything: {refused} was refused to {inv.caller_arn}. Nothing of the user is "
+            "removed until every kind can be listed: run this as an administrator (or the root user in the "
+            "console), who can list them all."
+        )
+    if u is not None and opts.remove_user and inv.caller_arn == u.arn:
+        notes.append(
+            f"You are acting as {u.name} itself: a user cannot tear itself down (and AML@Packt may only read IAM). "
+            "Run the teardown as an administrator, or as the root user in the console (steps below)."
+        )
+    elif u is not None and opts.remove_user and not inv.unseen:
+        extras = user_extras(inv)
+        if extras and not opts.remove_extras:
+            notes.append(
+                f"{u.name} has things this lesson did not create: {', '.join(extras)}. The user is kept. Tick "
+                "'Also remove what I added' to remove them with the user, or remove them yourself first."
+            )
+        else:
+            steps += _user_steps(inv)
+            user_goes = True
+    elif u is not None and not opts.remove_user:
+        notes.append(f"{u.name} is kept (the book goes on with it), with its keys and password.")
+    elif u is None and "the user" not in inv.unseen:
+        notes.append("There is no user AML@Packt: nothing of it to remove.")
+    g = inv.group
+    if g is not None and opts.remove_group and not inv.unseen:
+        others = [m for m in g.members if not (user_goes and u is not None and m == u.name)]
+        extras = group_extras(inv)
+        if others:
+            notes.append(
+                f"Group {g.name} is kept: it still has members ({', '.join(others)}) that this teardown does "
+                "not remove."
+            )
+        elif extras and not opts.remove_extras:
+            notes.append(
+                f"Group {g.name} is kept: it has things this lesson did not attach ({', '.join(extras)}). Tick "
+                "'Also remove what I added' to remove them with it."
+            )
+        else:
+            steps += _group_steps(inv)
+    elif g is not None and not opts.remove_group:
+        notes.append(f"Group {g.name} is kept (tick 'Remove the group' to remove it).")
+    if inv.password_policy and opts.remove_password_policy:
+        steps.append(
+            Step(
+                "delete",
+                "account password policy",
+                "(CIS)",
+                "the account then uses AWS's 8-character default",
+                "delete_password_policy",
+            )
+        )
+    elif inv.password_policy:
+        notes.append("The account password policy is kept (it protects any future IAM user).")
+    if profile is not None and profile.present and opts.remove_profile:
+        steps, notes = _profile_step(profile, inv, user_goes, steps, notes)
+    return Plan("Clean up the lesson's IAM user", tuple(steps), tuple(notes))
+
+
+def _profile_step(
+    profile: ProfileState, inv: Inventory, user_goes: bool, steps: list[Step], notes: list[str]
+) -> tuple[list[Step], list[str]]:
+    u = inv.user
+    user_gone = u is None or user_goes
+    if u is not None and profile.key_id in u.access_keys:
+        removable = user_goes  # the user's own key: the profile goes with the user
+    elif profile.key_id is None or profile.dead:
+        removable = user_gone  # no working key left in it
+    else:
+        removable = False
+        notes.append(
+            f"Profile {profile.name} holds a key of {profile.owner_arn or 'another identity'}, not of AML@Packt: "
+            "it is left alone."
+        )
+        return steps, notes
+    if removable:
+        steps.append(
+            Step(
+                "remove",
+                "profile",
+                profile.name,
+                "a dated backup of each file is kept",
+                "remove_profile",
+                {"profile": profile.name},
+            )
+        )
+    else:
+        notes.append(f"Profile {profile.name} is kept: the user whose key it holds is kept.")
+    return steps, notes
+
+
+def blocked(plan: Plan) -> bool:
+    """True when the plan could not see everything (so it will not delete the user)."""
+    return any(n.startswith("Could not see everything") for n in plan.notes)

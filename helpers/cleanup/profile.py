@@ -1,0 +1,50 @@
+"""The ``aml-packt`` profile: what it holds, and removing it with a dated backup (notebook 06).
+
+Parsing goes through ``helpers.credentials.files`` (same rules and error sentences as notebook
+01's save); only the named profile's sections are removed, every other line is kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.cleanup.plan import ProfileState
+from helpers.credentials import files as profile_files
+from helpers.sources import AwsFiles
+from helpers.textfiles import backup, write_atomic
+from helpers.users.observe import profile_owner
+from helpers.users.profiles import read_profile_key_id
+
+
+def profile_state(files: AwsFiles, profile: str, user_keys: tuple[str, ...] = ()) -> ProfileState:
+    """Whether *profile* is in *files*, its key ID, and (if not one of *user_keys*) whose key it is."""
+    names = {p.name for p in profile_files.list_profiles(files)}
+    if profile not in names:
+        return ProfileState(profile, present=False)
+    key_id = read_profile_key_id(files, profile)
+    owner, dead = None, False
+    if key_id is not None and key_id not in user_keys:
+        try:
+            owner, dead = profile_owner(files, profile)
+        except Exception:  # noqa: BLE001 - unknown owner: the plan then leaves the profile alone
+            owner, dead = "an identity that could not be checked", False
+    return ProfileState(profile, True, key_id, owner, dead)
+
+
+def remove_profile(files: AwsFiles, profile: str) -> list[Path]:
+    """Remove *profile* from both files after a dated backup of each changed file; returns the backups."""
+    saved: list[Path] = []
+    for path, section in (
+        (files.credentials_file, profile),
+        (files.config_file, profile_files.config_section(profile)),
+    ):
+        text, updater = profile_files._load(path)
+        if text is None or not updater.has_section(section):
+            continue
+        profile_files._check_writable(path)
+        updater.remove_section(section)
+        copy = backup(path)
+        if copy is not None:
+            saved.append(copy)
+        write_atomic(path, str(updater))
+    return saved
