@@ -129,4 +129,6 @@ def closing_check() -> pd.DataFrame:
     """The closing check iam_no_root_access_key, run as the active profile (notebook 03; re-runnable)."""
     chosen = account_logic.current_account()
     result = check_no_root_keys(chosen.session(_user_profile(chosen, ROOT_PROFILE, USER_PROFILE)))
-    return pd.DataFrame([(line,) for line in result.lines()], columns=["check"])
+    rows = [("iam_no_root_access_key", result.status, result.message)]
+    rows += [("", "", step) for step in result.steps]
+    return pd.DataFrame(rows, columns=["check", "result", "detail"])
