@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers import account as account_logic
-from helpers.identity import IAM_USER, who_am_i
+from helpers.identity import Identity, who_am_i
 from helpers.mfa import clock, codes, devices, policies, verify
 from helpers.mfa.clock import ClockCheck
 from helpers.mfa.verify import RootMfaCheck
@@ -20,7 +20,7 @@ __all__ = [
     "ROOT_CONSOLE_STEPS",
     "ClockCheck",
     "RootMfaCheck",
-    "caller_user_name",
+    "caller",
     "check_root_mfa",
     "clock",
     "clock_check",
@@ -61,11 +61,10 @@ def clock_check(profile: str | None = None) -> ClockCheck:
     return clock.check_clock(_session(profile))
 
 
-def caller_user_name(profile: str | None = None) -> tuple[Any, str | None]:
-    """(session, the caller's IAM user name or None when it is not an IAM user), for the device form."""
+def caller(profile: str | None = None) -> tuple[Any, Identity]:
+    """(a fresh session for the active profile, who it is), for notebook 04's device form."""
     session = _session(profile)
-    who = who_am_i(session)
-    return session, (who.name if who.kind == IAM_USER else None)
+    return session, who_am_i(session)
 
 
 def console_stand_in(step: str, **context: Any) -> Any:

@@ -188,6 +188,11 @@ def resync_device(session: boto3.Session, user_name: str, serial: str, code1: ob
             raise WalkthroughError(
                 "AWS refused the codes: type two codes that follow each other, from this device's entry in the app."
             ) from None
+        if error_code(exc) in ("InternalFailure", "NotImplemented", "InvalidAction"):
+            raise WalkthroughError(
+                f"This account could not resync the device ({error_code(exc)}). The fallback always works: "
+                "remove the device, then create and enable it again (and scan the new QR code)."
+            ) from None
         raise _denied(exc, user_name, "ResyncMFADevice") from None
     return notes + [f"Device {serial.rsplit('/', 1)[-1]} is in step with AWS again."]
 

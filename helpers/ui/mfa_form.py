@@ -1,0 +1,352 @@
+"""Notebook 04's forms: the root-MFA hand-off and check, and AML@Packt's own MFA device.
+
+No boto3 here: the forms call ``helpers.mfa`` (logic) and show its sentences. A virtual device's
+seed lives in the ``NewDevice`` object this form holds in memory (and in the practice account's
+simulated app); it is never written into a widget, an output or a file. The QR code picture is
+removed from the page as soon as the device is enabled.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from helpers import account as account_logic
+from helpers import mfa
+from helpers.errors import WalkthroughError, explain
+from helpers.identity import IAM_USER
+from helpers.mfa import devices
+from helpers.mfa.verify import RootMfaCheck
+from helpers.plan import Plan
+from helpers.ui.confirm import plan_table_html
+
+_COLOURS = {True: "green", False: "#b00", None: "#a60"}
+
+
+def check_html(check: RootMfaCheck) -> str:
+    """The three readings as a table, then the verdict sentences."""
+    rows = "".join(
+        f"<tr><td>{html.escape(r.source)}</td><td><code>{html.escape(r.field)}</code></td>"
+        f"<td style='color:{_COLOURS[r.enabled]}'><b>{r.said}</b></td><td>{html.escape(r.detail)}</td></tr>"
+        for r in check.readings
+    )
+    head = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("source", "field", "said", "detail"))
+    lines = check.lines()
+    verdict = f"<p class='aml-mfa-verdict' style='color:{_COLOURS[check.enabled]}'><b>{html.escape(lines[0])}</b></p>"
+    more = "".join(f"<li>{html.escape(line)}</li>" for line in lines[1:])
+    who = f"<p>Asked as <code>{html.escape(check.caller.arn)}</code> at {check.checked_at:%Y-%m-%d %H:%M:%S} UTC.</p>"
+    table = f"<table class='aml-mfa-table'><tr>{head}</tr>{rows}</table>"
+    return who + table + verdict + (f"<ul>{more}</ul>" if more else "")
+
+
+class RootMfaCheckForm(widgets.VBox):
+    """ "Check again": ask the three sources about root MFA and show which said what."""
+
+    def __init__(self, check: Callable[[], RootMfaCheck], run_now: bool = True) -> None:
+        self._check = check
+        self.result: RootMfaCheck | None = None
+        self._button = widgets.Button(description="Check again", icon="refresh", button_style="info")
+        self._button.add_class("aml-mfa-check-again")
+        self._button.on_click(self._on_click)
+        self._table = widgets.HTML()
+        self._table.add_class("aml-mfa-check-table")
+        self._out = widgets.Output()
+        self._out.add_class("aml-mfa-check-out")
+        super().__init__([self._button, self._table, self._out])
+        self.add_class("aml-mfa-check")
+        if run_now:
+            self._on_click(self._button)
+
+    @property
+    def value(self) -> bool | None:
+        """The verdict of the last check (None: not known)."""
+        return self.result.enabled if self.result else None
+
+    def _on_click(self, _button: widgets.Button) -> None:
+        if self._button.disabled:
+            return
+        self._button.disabled = True
+        self._out.clear_output()
+        try:
+            self.result = self._check()
+            self._table.value = check_html(self.result)
+        except Exception as exc:  # a sentence, never a traceback
+            self._table.value = ""
+            self._out.append_stdout(explain(exc) + "\n")
+        finally:
+            self._button.disabled = False
+
+
+def root_mfa_check() -> RootMfaCheckForm:
+    """Notebook 04: the root-MFA check as the active profile (AML@Packt), with "Check again"."""
+    return RootMfaCheckForm(mfa.check_root_mfa)
+
+
+def _steps_html() -> str:
+    items = "".join(f"<li>{html.escape(step)}</li>" for step in mfa.ROOT_CONSOLE_STEPS)
+    return f"<ol class='aml-mfa-console-steps'>{items}</ol>"
+
+
+def root_console(auto: bool = False) -> widgets.Widget:
+    """Notebook 04: the practice account's simulated console (or, on a real account, the console steps)."""
+    try:
+        form = mfa.console_stand_in("root-mfa", auto=auto)
+    except Exception as exc:  # e.g. the practice account stopped: say so
+        return widgets.HTML(f"<p>{html.escape(explain(exc))}</p>")
+    if form is not None:
+        return form
+    if auto:
+        return widgets.HTML(
+            "<p>On your own account nothing here is automatic: follow the console steps above, then run the check.</p>"
+        )
+    return widgets.HTML("<p><b>In the AWS console, as the root user:</b></p>" + _steps_html())
+
+
+class DeviceForm(widgets.VBox):
+    """An IAM user's own virtual MFA device: create, scan, two codes, enable; list, resync, remove."""
+
+    def __init__(
+        self,
+        session: Any,
+        user_name: str,
+        practice: bool,
+        account_id: str = "",
+        authenticator: Callable[[str, str], widgets.Widget | None] | None = None,
+        auto: bool = False,
+    ) -> None:
+        self._session = session
+        self._user = user_name
+        self._practice = practice
+        self._account_id = account_id
+        self._authenticator = authenticator or (lambda _seed, _label: None)
+        self._device: devices.NewDevice | None = None  # seed inside, memory only
+        self._app: widgets.Widget | None = None
+        self.enabled_device: str | None = None
+        self._busy = False
+        self._devices: list[devices.UserDevice] = []
+
+        self._name = widgets.Text(value=devices.DEFAULT_DEVICE_NAME, description="Device name")
+        self._name.add_class("aml-mfa-device-name")
+        self._typed = widgets.Text(
+            description="Type the account ID to confirm:",
+            placeholder=account_id,
+            style={"description_width": "initial"},
+        )
+        self._typed.add_class("aml-mfa-account")
+        self._create = widgets.Button(description="Create device", button_style="primary", icon="plus")
+        self._create.add_class("aml-mfa-create")
+        self._create.on_click(lambda _b: self._run(self.create))
+        self._plan = widgets.HTML()
+        self._plan.add_class("aml-mfa-plan")
+        self._qr = widgets.Image(format="png", width=180, height=180)
+        self._qr.add_class("aml-mfa-qr")
+        self._code1 = widgets.Text(description="Code 1", placeholder="6 digits")
+        self._code1.add_class("aml-mfa-code1")
+        self._code2 = widgets.Text(description="Code 2", placeholder="the next 6 digits")
+        self._code2.add_class("aml-mfa-code2")
+        self._enable = widgets.Button(description="Enable", button_style="success", icon="check")
+        self._enable.add_class("aml-mfa-enable")
+        self._enable.on_click(lambda _b: self._run(self.enable))
+        self._pending = widgets.VBox()
+        self._list = widgets.HTML()
+        self._list.add_class("aml-mfa-devices")
+        self._pick = widgets.Dropdown(description="Device", options=[])
+        self._pick.add_class("aml-mfa-pick")
+        self._r1 = widgets.Text(description="Code 1", placeholder="6 digits")
+        self._r1.add_class("aml-mfa-resync1")
+        self._r2 = widgets.Text(description="Code 2", placeholder="the next 6 digits")
+        self._r2.add_class("aml-mfa-resync2")
+        self._resync = widgets.Button(description="Resync", icon="clock-o")
+        self._resync.add_class("aml-mfa-resync")
+        self._resync.on_click(lambda _b: self._run(self.resync))
+        self._remove = widgets.Button(description="Remove", button_style="danger", icon="trash")
+        self._remove.add_class("aml-mfa-remove")
+        self._remove.on_click(lambda _b: self._run(self.remove))
+        self._refresh = widgets.Button(description="Refresh list", icon="refresh")
+        self._refresh.add_class("aml-mfa-refresh")
+        self._refresh.on_click(lambda _b: self._run(self.show_devices))
+        self._out = widgets.Output()
+        self._out.add_class("aml-mfa-out")
+        create_row = [self._name] + ([] if practice else [self._typed]) + [self._create]
+        manage = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Your devices</b> · if AWS refuses a device's codes later (its clock drifted), resync it "
+                    "with two consecutive codes; remove a device you no longer have."
+                ),
+                self._list,
+                widgets.HBox([self._pick, self._refresh]),
+                widgets.HBox([self._r1, self._r2, self._resync]),
+                self._remove,
+            ]
+        )
+        super().__init__(
+            [
+                widgets.HTML(f"<b>MFA device for {html.escape(user_name)}</b>"),
+                widgets.HBox(create_row),
+                self._plan,
+                self._pending,
+                manage,
+                self._out,
+            ]
+        )
+        self.add_class("aml-mfa-device-form")
+        self._run(self.show_devices)
+        if auto:
+            self._run(self.run_all)
+
+    @property
+    def value(self) -> str | None:
+        """The serial of the device this form enabled (None until then)."""
+        return self.enabled_device
+
+    def _say(self, text: str) -> None:
+        self._out.append_stdout(text.rstrip("\n") + "\n")
+
+    def _run(self, action: Callable[[], Any]) -> None:
+        if self._busy:
+            return  # no double submit while an action runs
+        self._busy = True
+        buttons = (self._create, self._enable, self._resync, self._remove, self._refresh)
+        for b in buttons:
+            b.disabled = True
+        try:
+            action()
+        except Exception as exc:  # a sentence, never a traceback
+            self._say(explain(exc))
+        finally:
+            for b in buttons:
+                b.disabled = False
+            self._busy = False
+
+    def show_devices(self) -> None:
+        """List the user's devices (every kind) in the table and the picker."""
+        found = devices.list_devices(self._session, self._user)
+        if found:
+            rows = "".join(
+                f"<tr><td>{html.escape(d.name)}</td><td>{html.escape(d.kind)}</td>"
+                f"<td>{d.enabled_at:%Y-%m-%d %H:%M} UTC</td></tr>"
+                if d.enabled_at
+                else f"<tr><td>{html.escape(d.name)}</td><td>{html.escape(d.kind)}</td><td>?</td></tr>"
+                for d in found
+            )
+            self._list.value = (
+                "<table><tr><th style='text-align:left'>name</th><th style='text-align:left'>kind</th>"
+                f"<th style='text-align:left'>enabled</th></tr>{rows}</table>"
+                f"<p>{len(found)} of at most {devices.MAX_DEVICES} devices.</p>"
+            )
+        else:
+            self._list.value = f"<p>{html.escape(self._user)} has no MFA device yet.</p>"
+        self._pick.options = [(d.name, d.serial) for d in found]
+        serials = [d.serial for d in found]
+        if serials and self._pick.value not in serials:
+            self._pick.value = self.enabled_device if self.enabled_device in serials else serials[0]
+        self._devices = found
+
+    def create(self) -> Plan:
+        """Plan, confirm (typed account ID on a real account), then create; shows the QR code."""
+        self._out.clear_output()
+        plan = devices.plan_new_device(self._session, self._user, self._name.value)
+        self._plan.value = plan_table_html(plan)
+        if not self._practice and self._typed.value.strip() != self._account_id:
+            raise WalkthroughError(
+                f"Type the account ID {self._account_id} above to confirm, then choose 'Create device' again. "
+                "Nothing was changed."
+            )
+        device, notes = devices.create_device(self._session, self._user, self._name.value)
+        for note in notes:
+            self._say(note)
+        self._device = device
+        self._qr.value = device.qr_png
+        self._code1.value = self._code2.value = ""
+        self._app = self._authenticator(device.seed, f"Amazon Web Services · {self._user}")
+        side = [self._app] if self._app is not None else []
+        self._pending.children = [
+            widgets.HTML(
+                "Scan the QR code with your authenticator app (it is shown only here, once), then type two "
+                "consecutive codes and choose Enable."
+            ),
+            widgets.HBox([self._qr, *side]),
+            widgets.HBox([self._code1, self._code2, self._enable]),
+        ]
+        self._say(f"Created virtual MFA device {device.name}; waiting for two consecutive codes.")
+        return plan
+
+    def enable(self) -> None:
+        """Enable the device just created with the two typed codes."""
+        if self._device is None:
+            raise WalkthroughError("Create a device first (choose 'Create device').")
+        for line in devices.enable_device(
+            self._session, self._user, self._device, self._code1.value, self._code2.value
+        ):
+            self._say(line)
+        self.enabled_device = self._device.serial
+        self._device = None
+        self._qr.value = b""  # the QR code encodes the seed: off the page once used
+        stop = getattr(self._app, "stop", None)
+        if callable(stop):
+            stop()
+        self._pending.children = [
+            widgets.HTML("Enabled. Keep the app entry: it is how you will sign in with MFA from now on.")
+        ]
+        self.show_devices()
+
+    def resync(self) -> None:
+        """Resync the picked device with two consecutive codes."""
+        if not self._pick.value:
+            raise WalkthroughError("There is no device to resync: create and enable one first.")
+        for line in devices.resync_device(self._session, self._user, self._pick.value, self._r1.value, self._r2.value):
+            self._say(line)
+        self._r1.value = self._r2.value = ""
+
+    def remove(self) -> None:
+        """Deactivate and delete the picked device."""
+        if not self._pick.value:
+            raise WalkthroughError("There is no device to remove.")
+        for line in devices.remove_device(self._session, self._user, self._pick.value):
+            self._say(line)
+        self.show_devices()
+
+    def run_all(self) -> None:
+        """Practice account with nobody typing: create, let the simulated app type the codes, enable."""
+        name = devices.check_device_name(self._name.value)
+        if any(d.name == name for d in self._devices):
+            self._say(f"{self._user} already has the device {name}: nothing to do.")
+            return
+        self.create()
+        codes = getattr(self._app, "consecutive_codes", None)
+        if not callable(codes):
+            self._say("No simulated app here: type two codes from your authenticator app, then choose Enable.")
+            return
+        self._code1.value, self._code2.value = codes()
+        self._say("Nobody typed: the simulated app typed its current code and the next one.")
+        self.enable()
+
+
+def device_form(auto: bool | None = None) -> widgets.Widget:
+    """Notebook 04: AML@Packt's own MFA device, as the active profile (auto in the practice account)."""
+    try:
+        chosen = account_logic.current_account()
+        session, who = mfa.caller()
+        if who.kind != IAM_USER:
+            raise WalkthroughError(
+                "The active profile is not an IAM user (the root user's MFA is assigned in the console only): "
+                "switch to AML@Packt's profile (notebook 02), then run this cell again."
+            )
+    except Exception as exc:
+        return widgets.HTML(f"<p class='aml-mfa-skip'>{html.escape(explain(exc))}</p>")
+
+    def authenticator(seed: str, label: str) -> widgets.Widget | None:
+        return mfa.console_stand_in("authenticator", seed=seed, label=label)
+
+    return DeviceForm(
+        session,
+        who.name,
+        chosen.practice,
+        who.account_id,
+        authenticator,
+        auto=chosen.practice if auto is None else auto,
+    )

@@ -1,0 +1,121 @@
+"""The practice account's simulated console and authenticator app (notebook 04), driven with click()."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import ipywidgets as widgets
+import pyotp
+import pytest
+
+from helpers.sandbox import console, console_ui, scenarios
+from tests.sandbox_support import private_sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    home = tmp_path_factory.mktemp("sandbox-console-ui")
+    with private_sandbox(home) as info:
+        yield home, info
+
+
+@pytest.fixture
+def home(sandbox):
+    folder, _info = sandbox
+    scenarios.reset(at="04", home=folder)
+    return folder
+
+
+def said(form) -> str:
+    return "".join(o.get("text", "") for o in form._out.outputs)
+
+
+def everything_shown(form) -> str:
+    """Every output and every widget's state in this kernel, as text."""
+    state = widgets.Widget.get_manager_state(drop_defaults=False)
+    return said(form) + json.dumps(state, default=str) + repr(form)
+
+
+def test_the_authenticator_shows_the_rolling_code_and_seconds_left():
+    seed = pyotp.random_base32()
+    now = 1_800_000_010.0
+    app = console_ui.SimulatedAuthenticator(seed, "root", clock=lambda: now, live=False)
+    code = pyotp.TOTP(seed).at(now)
+    assert f"{code[:3]} {code[3:]}" in app._code.value
+    assert app._seconds.value == "20 s left" and app._left.value == 20
+    assert app.consecutive_codes() == (code, pyotp.TOTP(seed).at(now + 30))
+    assert seed not in repr(app) and seed not in json.dumps(widgets.Widget.get_manager_state(), default=str)
+
+
+def test_a_live_authenticator_ticks_on_a_daemon_thread_and_stops():
+    app = console_ui.SimulatedAuthenticator(pyotp.random_base32(), "root", live=True, live_seconds=5)
+    app.stop()
+    app.close()
+
+
+def test_the_learner_assigns_scans_types_and_wrong_codes_are_refused(home):
+    form = console_ui.SimulatedRootConsole(home, live=False)
+    assert form.value is False and "No MFA device" in form._status.value
+    form._assign.click()
+    assert bytes(form._qr.value).startswith(b"\x89PNG")
+    form._scan.click()
+    app = form._app
+    assert app is not None
+    code, _left = app.current()
+    form._code1.value, form._code2.value = code, code
+    form._add.click()
+    assert "same code twice" in said(form)
+    form._code1.value, form._code2.value = "12345", "123456"
+    form._add.click()
+    assert "has 5 digits" in said(form)
+    form._code1.value, form._code2.value = "000000", "111111"
+    form._add.click()
+    assert "AWS refused the codes. Neither code comes from this device" in said(form)
+    assert form.value is False and console.root_state(home)["mfa_enabled"] is None
+    first, second = app.consecutive_codes()
+    form._code1.value, form._code2.value = f" {first[:3]} {first[3:]}", second
+    form._add.click()
+    assert "spaces in the codes were removed" in said(form)
+    assert "MFA is on for the root user" in said(form)
+    assert form.value is True and bytes(form._qr.value) == b""
+    assert console.root_state(home)["mfa_enabled"]
+    seed_free(form, app)
+
+
+def seed_free(form, app) -> None:
+    # The seed is only in the app's private TOTP object: never in an output, a widget state or a repr.
+    seed = app._SimulatedAuthenticator__totp.secret
+    assert seed not in everything_shown(form)
+
+
+def test_run_all_assigns_without_anyone_typing_and_converges(home):
+    form = console_ui.SimulatedRootConsole(home, auto=True, live=False)
+    assert form.value is True
+    assert "the simulated app typed its current code and the next one" in said(form)
+    seed_free(form, form._app)
+    again = console_ui.SimulatedRootConsole(home, auto=True, live=False)
+    assert again.value is True and said(again) == ""  # already assigned: nothing to do
+    again._remove.click()
+    assert "was removed" in said(again) and again.value is False
+    assert console.root_state(home)["mfa_enabled"] is None
+
+
+def test_codes_from_a_slow_clock_are_refused_with_the_reason(home):
+    form = console_ui.SimulatedRootConsole(home, live=False)
+    form._assign.click()
+    form._scan.click()
+    seed = form._app._SimulatedAuthenticator__totp.secret
+    totp = pyotp.TOTP(seed)
+    now = time.time()
+    form._code1.value, form._code2.value = totp.at(now - 600), totp.at(now - 570)
+    form._add.click()
+    assert "too old" in said(form) and form.value is False
+
+
+def test_stand_in_hands_out_forms_only_for_known_steps(home):
+    assert isinstance(console_ui.stand_in("root-mfa", home=home, live=False), console_ui.SimulatedRootConsole)
+    app = console_ui.stand_in("authenticator", seed=pyotp.random_base32(), label="AML@Packt", live=False)
+    assert isinstance(app, console_ui.SimulatedAuthenticator)
+    assert console_ui.stand_in("root-keys", home=home) is None
+    assert console_ui.stand_in("authenticator") is None

@@ -1,0 +1,190 @@
+"""Notebook 04's logic against the practice account: TOTP rules, user devices, root verification, clock.
+
+A private sandbox for this module (its own state folder, process and port), reset to the
+notebook's checkpoints. AML@Packt gets MFA self-service rights from a test policy: the sandbox
+evaluates IAM permissions like moto (resource "*"), so the ``${aws:username}``-scoped proposal
+would be refused there.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pyotp
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers.errors import WalkthroughError
+from helpers.mfa import clock, devices, verify
+from helpers.sandbox import console, scenarios
+from tests.sandbox_support import client, code_of, private_sandbox, session
+
+USER = "AML@Packt"
+TEST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["iam:*MFADevice", "iam:ListVirtualMFADevices", "iam:ListMFADevices"],
+            "Resource": "*",
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    home = tmp_path_factory.mktemp("sandbox-mfa")
+    with private_sandbox(home) as info:
+        yield home, info
+
+
+@pytest.fixture
+def at04(sandbox):
+    home, _info = sandbox
+    scenarios.reset(at="04", home=home)
+    return home
+
+
+@pytest.fixture
+def self_service(sandbox):
+    """Checkpoint 03 (root keys still there), plus MFA self-service rights on AML@Packt's group."""
+    home, _info = sandbox
+    scenarios.reset(at="03", home=home)
+    root = client(home, "root-keys")
+    arn = root.create_policy(PolicyName="test-self-service-mfa", PolicyDocument=json.dumps(TEST_POLICY))["Policy"][
+        "Arn"
+    ]
+    root.attach_group_policy(GroupName="aml-packt-users", PolicyArn=arn)
+    return home
+
+
+def new_device(home, name="AML-Packt-phone"):
+    return devices.create_device(session(home, "aml-packt"), USER, name)
+
+
+def test_right_codes_enable_and_reused_ones_are_refused(self_service):
+    s = session(self_service, "aml-packt")
+    device, notes = new_device(self_service)
+    assert notes == [] and device.qr_png.startswith(b"\x89PNG")
+    assert device.seed not in repr(device) and "****" in repr(device)
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()  # a fixed clock for both codes: the current window and the next
+    first, second = totp.at(now), totp.at(now + 30)
+    assert devices.enable_device(s, USER, device, f"{first[:3]} {first[3:]}", second)[0].startswith("The spaces")
+    assert [d.serial for d in devices.list_devices(s, USER)] == [device.serial]
+    # Re-enabling with the same codes: AWS refuses codes already used once.
+    iam = client(self_service, "aml-packt")
+    iam.deactivate_mfa_device(UserName=USER, SerialNumber=device.serial)
+    with pytest.raises(ClientError) as err:
+        iam.enable_mfa_device(
+            UserName=USER, SerialNumber=device.serial, AuthenticationCode1=first, AuthenticationCode2=second
+        )
+    assert code_of(err.value) == "InvalidAuthenticationCode"
+
+
+def test_wrong_skewed_and_far_apart_codes_are_refused_with_a_reason(self_service):
+    s = session(self_service, "aml-packt")
+    device, _notes = new_device(self_service, "skew-test")
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()
+    cases = [
+        (("000000", "111111"), "Neither code comes from this device"),
+        ((totp.at(now - 600), totp.at(now - 570)), "too old"),  # a clock 10 minutes slow
+        ((totp.at(now + 300), totp.at(now + 330)), "clock is off"),  # a clock 5 minutes fast
+        ((totp.at(now - 60), totp.at(now)), "2 codes apart"),
+    ]
+    for (code1, code2), words in cases:
+        if code1 == code2:
+            continue  # astronomically rare TOTP collision: the pair check would catch it first
+        with pytest.raises(WalkthroughError) as err:
+            devices.enable_device(s, USER, device, code1, code2)
+        assert str(err.value).startswith("AWS refused the codes."), str(err.value)
+        assert words in str(err.value)
+        assert device.seed not in str(err.value)
+    assert devices.list_devices(s, USER) == []  # nothing half-done
+
+
+def test_device_names_limits_and_unfinished_devices(self_service):
+    s = session(self_service, "aml-packt")
+    with pytest.raises(WalkthroughError, match="cannot be a device name"):
+        devices.plan_new_device(s, USER, "my phone")
+    plan = devices.plan_new_device(s, USER, "AML-Packt-phone")
+    assert plan.lines()[0] == "Would create virtual MFA device AML-Packt-phone."
+    # An earlier run created the device but never enabled it: the next run replaces it.
+    new_device(self_service)
+    device, notes = new_device(self_service)
+    assert notes and "replaced" in notes[0]
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()
+    devices.enable_device(s, USER, device, totp.at(now), totp.at(now + 30))
+    with pytest.raises(WalkthroughError, match="already has a device named 'AML-Packt-phone'"):
+        devices.plan_new_device(s, USER, "AML-Packt-phone")
+    with pytest.raises(WalkthroughError, match="is in use"):
+        new_device(self_service)
+    # Fill up to AWS's maximum of 8 devices per user.
+    root = client(self_service, "root-keys")
+    for n in range(2, devices.MAX_DEVICES + 1):
+        extra = root.create_virtual_mfa_device(VirtualMFADeviceName=f"extra-{n}")["VirtualMFADevice"]
+        t = pyotp.TOTP(extra["Base32StringSeed"].decode())
+        root.enable_mfa_device(
+            UserName=USER,
+            SerialNumber=extra["SerialNumber"],
+            AuthenticationCode1=t.at(now),
+            AuthenticationCode2=t.at(now + 30),
+        )
+    with pytest.raises(WalkthroughError, match="already has 8 MFA devices, the most AWS allows"):
+        devices.plan_new_device(s, USER, "ninth")
+
+
+def test_remove_is_idempotent_and_resync_falls_back_with_a_sentence(self_service):
+    s = session(self_service, "aml-packt")
+    device, _ = new_device(self_service)
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()
+    devices.enable_device(s, USER, device, totp.at(now), totp.at(now + 30))
+    try:
+        lines = devices.resync_device(s, USER, device.serial, totp.at(now + 30), totp.at(now + 60))
+        assert "in step" in lines[-1]
+    except WalkthroughError as exc:  # an account without ResyncMFADevice: the fallback is named
+        assert "remove the device" in str(exc)
+    assert devices.remove_device(s, USER, device.serial) == [
+        "Deactivated AML-Packt-phone for AML@Packt.",
+        "Deleted virtual device AML-Packt-phone.",
+    ]
+    assert devices.remove_device(s, USER, device.serial) == ["AML-Packt-phone was already gone: nothing to remove."]
+    assert devices.list_devices(s, USER) == []
+
+
+def test_without_self_service_rights_the_missing_permission_is_named(at04):
+    s = session(at04, "aml-packt")
+    assert devices.list_devices(s, USER) == []  # IAMReadOnlyAccess can read
+    with pytest.raises(WalkthroughError) as err:
+        devices.create_device(s, USER, "AML-Packt-phone")
+    text = str(err.value)
+    assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in text
+    assert "root user" in text and "aml-packt-users" in text
+
+
+def test_root_mfa_verified_as_aml_packt_before_and_after_the_console(at04):
+    s = session(at04, "aml-packt")
+    before = verify.check_root_mfa(s, max_wait=10)
+    assert before.enabled is False and before.agree
+    assert before.caller.arn.endswith(":user/AML@Packt")
+    device = console.create_root_mfa_device(home=at04)
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()
+    with pytest.raises(WalkthroughError, match="not valid"):
+        console.enable_root_mfa(device.serial, totp.at(now - 900), totp.at(now - 870), home=at04)
+    console.enable_root_mfa(device.serial, totp.at(now), totp.at(now + 30), home=at04)
+    after = verify.check_root_mfa(s, max_wait=10)
+    assert [r.enabled for r in after.readings] == [True, True, True]
+    assert after.lines()[:2] == ["PASS: the root user has MFA (iam_root_mfa_enabled).", "All three sources agree."]
+
+
+def test_clock_check_against_the_account(at04):
+    check = clock.check_clock(session(at04, "aml-packt"))
+    assert check.ok and "within" in check.sentence()
+    skewed = clock.check_clock(session(at04, "aml-packt"), clock=lambda: time.time() + 120)
+    assert not skewed.ok and "ahead of" in skewed.sentence()

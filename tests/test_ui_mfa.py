@@ -1,0 +1,179 @@
+"""Notebook 04's forms, driven with click(): the root-MFA check and hand-off, AML@Packt's device form."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import ipywidgets as widgets
+import pytest
+
+from helpers import account as account_logic
+from helpers.identity import IAM_USER, Identity
+from helpers.mfa import verify
+from helpers.sandbox import console_ui, scenarios
+from helpers.sandbox.source import SandboxAccount
+from helpers.sources import YourAwsFiles
+from helpers.ui import mfa_form
+from tests.sandbox_support import client, private_sandbox, session
+from tests.test_mfa_sandbox import TEST_POLICY
+
+CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
+
+
+def said(form) -> str:
+    return "".join(o.get("text", "") for o in form._out.outputs)
+
+
+def fake_check(summary: bool | None, report: bool | None, virtual: bool | None) -> verify.RootMfaCheck:
+    readings = (
+        verify.Reading(verify.SUMMARY, "AccountMFAEnabled", summary, "summary detail"),
+        verify.Reading(verify.REPORT, "mfa_active of <root_account>", report, "report detail"),
+        verify.Reading(verify.VIRTUAL, "a device assigned to the root ARN", virtual, "virtual detail"),
+    )
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+    return verify.RootMfaCheck(CALLER, readings, now, now)
+
+
+def test_check_again_shows_which_source_said_what():
+    answers = [fake_check(False, False, False), fake_check(True, False, True)]
+    form = mfa_form.RootMfaCheckForm(lambda: answers.pop(0))
+    assert form.value is False and "FAIL" in form._table.value and "no MFA" in form._table.value
+    form._button.click()
+    assert form.value is True
+    table = form._table.value
+    assert "PASS" in table and "older than the change" in table
+    assert table.index("GetAccountSummary") < table.index("credential report") < table.index("ListVirtualMFADevices")
+
+
+def test_a_failing_check_says_one_sentence_and_can_be_retried():
+    def broken():
+        raise verify.WalkthroughError("The practice account is not running: start it.")
+
+    form = mfa_form.RootMfaCheckForm(broken)
+    assert said(form) == "The practice account is not running: start it.\n" and form.value is None
+    assert form._button.disabled is False
+
+
+SEEDS: list[str] = []  # every seed handed to a simulated app, to scan outputs and widget states for
+
+
+class PracticeWithConsole(SandboxAccount):
+    """The sandbox source with the proposed console hook (until source.py has it)."""
+
+    def console_stand_in(self, step, **context):
+        if context.get("seed"):
+            SEEDS.append(context["seed"])
+        return console_ui.stand_in(step, home=self._home, **{"live": False, **context})
+
+
+def test_on_a_real_account_the_console_steps_are_shown(monkeypatch):
+    monkeypatch.setattr(account_logic, "current_account", lambda: account_logic.Account(YourAwsFiles(), "aml-packt"))
+    steps = mfa_form.root_console()
+    assert isinstance(steps, widgets.HTML)
+    assert "Assign MFA device" in steps.value and "second device" in steps.value and steps.value.count("<li>") == 8
+    assert "nothing here is automatic" in mfa_form.root_console(auto=True).value
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    home = tmp_path_factory.mktemp("sandbox-ui-mfa")
+    with private_sandbox(home) as info:
+        yield home, info
+
+
+@pytest.fixture
+def practice(sandbox, monkeypatch):
+    home, _info = sandbox
+    monkeypatch.setattr(
+        account_logic, "current_account", lambda: account_logic.Account(PracticeWithConsole(home), "aml-packt")
+    )
+    return home
+
+
+def test_in_the_practice_account_the_simulated_console_runs_and_the_check_turns_green(practice):
+    scenarios.reset(at="04", home=practice)
+    assert mfa_form.root_mfa_check().value is False
+    console = mfa_form.root_console(auto=True)
+    assert isinstance(console, console_ui.SimulatedRootConsole) and console.value is True
+    check = mfa_form.root_mfa_check()
+    assert check.value is True and "All three sources agree." in check._table.value
+    root_seed = console._app._SimulatedAuthenticator__totp.secret
+    assert_seed_free(console, [root_seed])
+
+
+def test_run_all_device_form_is_skipped_cleanly_without_rights(practice):
+    scenarios.reset(at="04", home=practice)
+    form = mfa_form.device_form()
+    assert isinstance(form, mfa_form.DeviceForm)
+    assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in said(form)
+    assert form.value is None and "has no MFA device yet" in form._list.value
+
+
+def grant_self_service(home) -> None:
+    scenarios.reset(at="03", home=home)
+    root = client(home, "root-keys")
+    arn = root.create_policy(PolicyName="test-mfa", PolicyDocument=json.dumps(TEST_POLICY))["Policy"]["Arn"]
+    root.attach_group_policy(GroupName="aml-packt-users", PolicyArn=arn)
+
+
+def test_run_all_device_form_completes_and_converges(practice):
+    grant_self_service(practice)
+    form = mfa_form.device_form()
+    assert form.value and form.value.endswith(":mfa/AML-Packt-phone"), said(form)
+    assert "AML-Packt-phone" in form._list.value and "1 of at most 8" in form._list.value
+    assert bytes(form._qr.value) == b""
+    again = mfa_form.device_form()
+    assert "already has the device AML-Packt-phone: nothing to do" in said(again)
+    assert SEEDS
+    assert_seed_free(form, SEEDS)
+
+
+def assert_seed_free(form, seeds: list[str]) -> None:
+    """No seed in the form's outputs, any widget's state (as a notebook would save it) or a repr."""
+    state = json.dumps(widgets.Widget.get_manager_state(drop_defaults=False), default=str)
+    shown = said(form) + state + repr(form)
+    assert seeds and all(len(seed) >= 16 for seed in seeds)
+    for seed in seeds:
+        assert seed not in shown
+
+
+def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practice, monkeypatch):
+    grant_self_service(practice)
+    seen: list[str] = []
+
+    def app(seed, label):
+        seen.append(seed)
+        return console_ui.SimulatedAuthenticator(seed, label, live=False)
+
+    s = session(practice, "aml-packt")
+    form = mfa_form.DeviceForm(s, "AML@Packt", practice=False, account_id="381492058731", authenticator=app)
+    form._create.click()
+    assert "Type the account ID 381492058731" in said(form) and "Nothing was changed" in said(form)
+    assert "virtual MFA device</td><td style='padding:0 1em 0 0'>AML-Packt-phone" in form._plan.value
+    form._typed.value = "381492058731"
+    form._create.click()
+    assert bytes(form._qr.value).startswith(b"\x89PNG")
+    form._code1.value, form._code2.value = "abc123", "123456"
+    form._enable.click()
+    assert "first code contains letters" in said(form)
+    form._code1.value, form._code2.value = "1234567", "123456"
+    form._enable.click()
+    assert "has 7 digits" in said(form)
+    first, second = form._app.consecutive_codes()
+    form._code1.value, form._code2.value = first, second
+    form._enable.click()
+    assert "MFA device AML-Packt-phone is enabled for AML@Packt." in said(form)
+    assert form._pick.value == form.value
+    form._r1.value, form._r2.value = "111111", "111111"
+    form._resync.click()
+    assert "same code twice" in said(form)
+    form._r1.value, form._r2.value = form._app.consecutive_codes()
+    form._resync.click()
+    assert "is in step with AWS again" in said(form) or "remove the device, then create" in said(form)
+    form._remove.click()
+    assert "Deleted virtual device AML-Packt-phone." in said(form)
+    assert "has no MFA device yet" in form._list.value
+    form._remove.click()
+    assert "no device to remove" in said(form)
+    assert_seed_free(form, seen)
