@@ -109,6 +109,8 @@ class ApiError(Exception):
 
 @dataclass
 class RootKey:
+    """One of the root user's access keys (at most two), kept only in the server's memory."""
+
     key_id: str
     secret: str = field(repr=False)
     created: datetime
@@ -133,6 +135,8 @@ class RootState:
 
 @dataclass
 class Request:
+    """One AWS API request as the layer sees it: who signed it, for which service and action."""
+
     environ: dict
     method: str
     path: str

@@ -6,10 +6,15 @@ Notebook 00's account picker lists it first; every later notebook gets its AWS f
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from helpers.sandbox import files, server
 from helpers.sources import AwsFiles
+
+
+class SandboxRestarted(UserWarning):
+    """The practice account had stopped and was rebuilt (its earlier state is gone)."""
 
 
 class SandboxAccount:
@@ -26,6 +31,10 @@ class SandboxAccount:
     def files(self) -> AwsFiles:
         """The sandbox's config and credentials files, with the server running (notebooks 00-06)."""
         info = server.ensure_running(self._home)
+        if info.note:
+            # A notebook cell shows a warning as its own output: the learner learns why the user
+            # they created a minute ago is gone, and which command jumps back to their notebook.
+            warnings.warn(info.note, SandboxRestarted, stacklevel=2)
         p = files.paths(server.home_dir(self._home))
         return AwsFiles(p.config, p.credentials, new_profile_settings={"endpoint_url": info.url})
 
