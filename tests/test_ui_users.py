@@ -42,22 +42,35 @@ def test_real_account_typed_password_checked_then_applied(moto_account):
     session, files = moto_account
     form = SetupForm(session, files, practice=False)
     assert form.value is None and form._mode in form.children
+    account_id = users.observe(session).account_id
     form._mode.value = TYPE
     form._password.value = "short"
     form._check.click()
-    assert "at least 14" in text(form._out)
-    form.confirm._typed.value = users.observe(session).account_id
+    assert "at least 14" in text(form._out) and form._password.value == ""  # cleared once read
+    form.confirm._typed.value = account_id
     form.confirm._button.click()
-    assert "at least 14" in text(form.confirm._out) and users.observe(session).user_name is None
-    assert form._password.value == ""  # cleared once read
+    assert "Type a password first" in text(form.confirm._out) and users.observe(session).user_name is None
     form._password.value = "Correct-Horse-42-Battery"
     form._check.click()
-    assert "meets the policy" in text(form._out)
+    assert "meets the policy" in text(form._out) and form._password.value == ""
     form.confirm._button.click()
     assert form.value.ok, form.value.error
     assert form.value.password is None and not form._reveal_box.children  # a typed one is not echoed
-    assert form._password.value == ""
     assert "signs in at https://" in text(form._out)
+    assert users.observe(session).login_profile
+
+
+def test_bad_typed_password_applied_without_check_changes_nothing(moto_account):
+    session, files = moto_account
+    form = SetupForm(session, files, practice=False)
+    form._mode.value = TYPE
+    form._password.value = "alllowercase-and-long-enough-1"
+    form.confirm._typed.value = users.observe(session).account_id
+    form.confirm._button.click()
+    out = text(form.confirm._out)
+    assert "upper-case" in out and "Nothing was changed" in out
+    assert form._password.value == "" and users.observe(session).user_name is None
+    assert not form.confirm.applied and not form.confirm._button.disabled
 
 
 def test_empty_typed_password_is_refused(moto_account):

@@ -353,3 +353,34 @@ def test_access_denied_from_caller_without_rights(moto_account):
         ap.aws.client = saved
     assert "iam:UpdateAccountPasswordPolicy" in result.error and "root user has it" in result.error
     assert result.done == []
+
+
+def test_notebook_steps_say_a_sentence_instead_of_a_traceback(moto_account, monkeypatch):
+    from helpers.users import steps
+
+    _, files = moto_account
+
+    class Chosen:
+        practice = True
+
+        def files(self):
+            return files
+
+        def session(self, profile=None):
+            return aws.make_session(files, profile or "root-keys")
+
+    monkeypatch.setattr("helpers.account.current_account", lambda: Chosen())
+    table = steps.standing()
+    assert "the root user" not in repr(table) and "not yet" in repr(table)
+    refused = steps.switch()  # no aml-packt profile yet
+    assert not refused.ok and "not changed" in repr(refused)
+    missing = steps.closing_check()
+    assert not missing.ok and "aml-packt" in repr(missing)
+    denied = ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "GetAccountAuthorizationDetails")
+
+    def deny(*a, **k):
+        raise denied
+
+    monkeypatch.setattr(steps, "observe", deny)
+    notice = steps.standing()
+    assert "iam:GetAccountAuthorizationDetails" in repr(notice) and "root user has it" in repr(notice)

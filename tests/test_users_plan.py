@@ -257,3 +257,10 @@ def test_console_password_step_carries_the_policy_in_force():
     step = next(c for c in plan.changes if c.kind == "console password")
     assert step.params["policy"]["MinimumPasswordLength"] == 30 and step.params["account_id"] == ACCOUNT
     assert len(passwords.generate_password(step.params["policy"])) == 30
+
+
+def test_acting_as_the_user_itself_is_warned():
+    obs = done(keys=(), profile=ProfileInfo("aml-packt"))
+    obs = Observed(**{**obs.__dict__, "caller_arn": USER_ARN})
+    plan = plan_setup(obs)
+    assert not plan.empty and any("cannot change IAM" in n and "root-keys" in n for n in plan.notes)

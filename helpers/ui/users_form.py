@@ -76,6 +76,7 @@ class SetupForm(widgets.VBox):
         self._check.add_class("aml-users-password-check")
         self._check.on_click(self._on_check)
         self._reveal_box = widgets.VBox()
+        self._pending: users.Secret | None = None  # a typed password, held only until Apply
         self._confirm: ConfirmApply | None = None
         children: list[widgets.Widget] = []
         try:
@@ -117,22 +118,30 @@ class SetupForm(widgets.VBox):
     def _typed(self) -> users.Secret | None:
         if self._mode.value != TYPE:
             return None
-        typed = users.Secret(self._password.value)
-        self._password.value = ""  # cleared as soon as read (widget state could be saved)
-        return typed
+        if self._password.value:
+            self._pending = users.Secret(self._password.value)
+            self._password.value = ""  # cleared as soon as read (widget state could be saved)
+        return self._pending
 
     def _on_check(self, _button: widgets.Button) -> None:
         self._out.clear_output()
-        problems = users.password_problems(self._password.value, self._policy)
-        self._out.append_stdout(
-            ("Breaks the policy: " + " ".join(problems)) if problems else "That password meets the policy."
-        )
-        self._out.append_stdout("\n")
+        self._mode.value = TYPE
+        typed = self._typed()
+        problems = users.password_problems(typed, self._policy) if typed is not None else ["Type a password first."]
+        if problems:
+            self._pending = None
+            self._out.append_stdout("Breaks the policy: " + " ".join(problems) + " Type another one.\n")
+        else:
+            self._out.append_stdout("That password meets the policy; Apply will use it (the field is cleared).\n")
 
     def _apply(self, plan: Plan) -> users.ApplyResult:
-        if self._mode.value == TYPE and not self._password.value:
+        typed = self._typed()
+        if self._mode.value == TYPE and typed is None:
             raise WalkthroughError("Type a password first (or choose to have one generated).")
-        return users.apply_plan(self._session, plan, self._files, password=self._typed())
+        try:
+            return users.apply_plan(self._session, plan, self._files, password=typed)
+        finally:
+            self._pending = None
 
     def _done(self, result) -> None:
         self.result = result

@@ -38,6 +38,9 @@ PERMISSIONS = {
     ("deactivate", "access key"): "iam:UpdateAccessKey",
     ("delete", "access key"): "iam:DeleteAccessKey",
     ("check", "profile"): "sts:GetCallerIdentity",
+    ("read", "account"): (
+        "iam:GetAccountAuthorizationDetails, iam:GetAccountPasswordPolicy, iam:GetLoginProfile and iam:ListAccessKeys"
+    ),
 }
 
 
@@ -73,7 +76,7 @@ def explain_step_error(exc: BaseException, verb: str, kind: str) -> str:
     permission = PERMISSIONS.get((verb, kind), "IAM write permissions")
     if code in ("AccessDenied", "AccessDeniedException"):
         return (
-            f"{base} This step needs {permission}. The root user has it: run this cell with profile "
+            f"{base} This needs {permission}. The root user has it: run this cell with profile "
             "'root-keys' (notebook 01), or ask whoever administers the account."
         )
     if code == "LimitExceeded" and kind == "access key":

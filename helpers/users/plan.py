@@ -264,6 +264,11 @@ def plan_setup(
         key_steps, key_notes = _key_steps(obs, profile, csv_path)
         steps += key_steps
         notes += key_notes
+    if steps and obs.user_arn and obs.caller_arn == obs.user_arn:
+        notes.append(
+            f"You are acting as {obs.user}, which cannot change IAM: apply this with profile 'root-keys' "
+            "(or another identity allowed to manage IAM)."
+        )
     return Plan(f"Set up {obs.user}", tuple(steps), tuple(notes))
 
 

@@ -5,19 +5,44 @@ These take the chosen account from ``helpers.account`` so a notebook cell is a s
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
+
 import pandas as pd
 
 from helpers import account as account_logic
+from helpers.users.apply import explain_step_error
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
 from helpers.users.policies import GROUP_NAME, SERVICES, USER_NAME, USER_PROFILE
 from helpers.users.switching import switch_to_profile
 
 
-def standing(profile: str = USER_PROFILE) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Notice:
+    """One sentence for a cell's output (what happened, or what went wrong and what to do)."""
+
+    text: str
+    ok: bool = True
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        colour = "#2e7d32" if self.ok else "#c62828"
+        return (
+            f"<p class='aml-users-notice' style='border-left:4px solid {colour};padding-left:0.5em'>"
+            f"{html.escape(self.text)}</p>"
+        )
+
+
+def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     """Where the account stands for notebook 02 (who is calling, what already exists), as a table."""
     chosen = account_logic.current_account()
-    obs = observe(chosen.session(), chosen.files(), profile)
+    try:
+        obs = observe(chosen.session(), chosen.files(), profile)
+    except Exception as exc:  # a sentence in the cell, never a traceback
+        return Notice(explain_step_error(exc, "read", "account"), ok=False)
     held = obs.profile_key()
     rows = [
         ("Account", obs.account_id),
@@ -32,17 +57,23 @@ def standing(profile: str = USER_PROFILE) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", "now"]).set_index("")
 
 
-def switch(profile: str = USER_PROFILE) -> str:
+def switch(profile: str = USER_PROFILE) -> Notice:
     """Prove *profile* works (waiting up to ~20 s for a new key), then make it the active profile."""
     chosen = account_logic.current_account()
-    arn = switch_to_profile(chosen.files(), profile, say=print)
-    return f"Every later notebook now acts as {arn} (profile {profile!r})."
+    try:
+        arn = switch_to_profile(chosen.files(), profile, say=print)
+    except Exception as exc:
+        return Notice(f"{explain_step_error(exc, 'check', 'profile')} The active profile was not changed.", ok=False)
+    return Notice(f"Every later notebook now acts as {arn} (profile {profile!r}).")
 
 
-def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame:
+def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     """Run as AML@Packt: what it can do (S3, IAM reads) and cannot (delete the root's keys)."""
     chosen = account_logic.current_account()
-    results = check_capabilities(chosen.session(profile), chosen.files())
+    try:
+        results = check_capabilities(chosen.session(profile), chosen.files())
+    except Exception as exc:
+        return Notice(explain_step_error(exc, "check", "profile"), ok=False)
     return pd.DataFrame(
         [
             (
