@@ -1,0 +1,115 @@
+"""The "you are here" line from the live account, and jumping to a notebook's start (workshop tools)."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers import progress
+from helpers.cleanup import practice
+from helpers.errors import WalkthroughError, explain
+from helpers.sandbox import files
+from helpers.sandbox.source import SandboxAccount
+from tests.sandbox_support import private_sandbox, session
+
+
+def add_hooks(mp: pytest.MonkeyPatch) -> None:
+    """The optional account-source hooks notebook 06 relies on (the lines proposed for SandboxAccount)."""
+    if not hasattr(SandboxAccount, "reset_to"):
+        mp.setattr(SandboxAccount, "checkpoints", lambda self: practice.checkpoints(), raising=False)
+        mp.setattr(SandboxAccount, "reset_to", lambda self, c: practice.reset_to(c, home=self._home), raising=False)
+        mp.setattr(SandboxAccount, "owner_session", lambda self: practice.owner_session(home=self._home), raising=False)
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    """One learner: a state folder of their own, the practice account chosen, its own server."""
+    state = tmp_path_factory.mktemp("progress-state")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AML_WALKTHROUGH_HOME", str(state))
+        mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
+        mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
+        add_hooks(mp)
+        with private_sandbox(state):
+            yield state
+
+
+@pytest.mark.parametrize(
+    "keys, mfa, user, stage",
+    [
+        (True, False, False, "02"),
+        (True, False, True, "03"),
+        (True, True, True, "03"),
+        (False, False, True, "04"),
+        (False, True, True, "05"),
+        (False, True, False, "done"),
+        (False, False, False, "02"),
+    ],
+)
+def test_stage_of_every_combination(keys, mfa, user, stage):
+    assert progress.stage_of(keys, mfa, user)[0] == stage
+
+
+@pytest.mark.parametrize(
+    "nn, stage", [("00", "01"), ("01", "01"), ("02", "02"), ("03", "03"), ("04", "04"), ("05", "05"), ("06", "05")]
+)
+def test_you_are_here_matches_each_checkpoint(learner, nn, stage):
+    said = progress.start_from(nn)
+    assert said.startswith(f"The practice account is now as at the start of notebook {nn}")
+    here = progress.you_are_here(nn)
+    assert here.stage == stage, here.line()
+    assert here.line().startswith("You are here:")
+    assert "aml-progress-here" in here._repr_html_()
+
+
+def test_a_notebook_ahead_of_the_account_says_how_to_catch_up(learner):
+    progress.start_from("02")
+    line = progress.you_are_here("04").line()
+    assert "go back to notebook 02" in line and 'aml.progress.start_from("04")' in line
+
+
+def test_after_the_clean_up_the_lesson_is_done(learner):
+    from helpers.cleanup import notebook
+
+    progress.start_from("06")
+    result = notebook.teardown()
+    assert result.ok
+    # AML@Packt's profile was the active one and is gone: the line says so instead of failing.
+    assert progress.you_are_here("06").stage == "01"
+    with practice.owner_session() as owner:
+        from helpers.progress import _read
+
+        summary, exists = _read(owner)
+    assert not exists and summary["AccountMFAEnabled"] == 1
+
+
+def test_unknown_notebook_lists_the_valid_ones_and_changes_nothing(learner):
+    progress.start_from("03")
+    before = files.paths(learner).credentials.read_text()
+    with pytest.raises(WalkthroughError) as err:
+        progress.start_from("9")
+    assert "choose one of 00, 01, 02, 03, 04, 05, 06" in str(err.value)
+    assert files.paths(learner).credentials.read_text() == before
+    assert progress.checkpoints()["03"].startswith("Start of notebook 03")
+
+
+def test_reset_while_a_notebook_is_mid_step(learner):
+    """A kernel still holding the old profile's key gets one clear sentence, then re-runs from the top."""
+    progress.start_from("03")
+    old = session(learner, "aml-packt")  # a notebook mid-step: its session read the key before the reset
+    old.client("iam").list_users()
+    progress.start_from("03")  # the instructor resets this learner
+    with pytest.raises(ClientError) as err:
+        old.client("iam").list_users()
+    assert explain(err.value).startswith("AWS does not know this access key ID")
+    assert session(learner, "aml-packt").client("iam").list_users()["Users"]  # a fresh session works
+
+
+def test_start_from_on_a_real_account_explains(monkeypatch, isolated_home):
+    monkeypatch.setenv("AML_WALKTHROUGH_ACCOUNT", "aws")
+    with pytest.raises(WalkthroughError) as err:
+        progress.start_from("03")
+    assert "only in the practice account" in str(err.value)
+    assert progress.checkpoints() == {}
+    here = progress.you_are_here("03")
+    assert here.stage == "01" and "No profile is active" in here.line()
