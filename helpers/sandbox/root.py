@@ -28,11 +28,13 @@ import string
 import sys
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import segno
@@ -261,7 +263,9 @@ class RootLayer:
             with self.lock:
                 status, headers, payload, label = self.handle(environ, body)
         except Exception as exc:  # the learner sees an AWS-shaped error, never a traceback
-            log.error("internal error %s", type(exc).__name__)
+            # Where, not what: an exception's message may quote request data (a password).
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("internal error %s at %s:%s", type(exc).__name__, Path(frame.filename).name, frame.lineno)
             status, headers, payload = self._error(None, ApiError("InternalFailure", "The sandbox failed."))
             label = "error"
         log.info("%s %s %.1fms", label, status.split()[0], (time.perf_counter() - started) * 1000)
