@@ -384,3 +384,27 @@ def test_notebook_steps_say_a_sentence_instead_of_a_traceback(moto_account, monk
     monkeypatch.setattr(steps, "observe", deny)
     notice = steps.standing()
     assert "iam:GetAccountAuthorizationDetails" in repr(notice) and "root user has it" in repr(notice)
+
+
+def test_switch_can_also_fill_an_empty_default_profile(moto_account, monkeypatch):
+    session, files = moto_account
+    result = full_setup(session, files)
+    monkeypatch.setattr("helpers.account.use_profile", lambda name: None)
+    switch_to_profile(files, also_default=True)
+    assert read_profile_key_id(files, "default") == result.key_id
+    assert aws.make_session(files, "default").client("sts").get_caller_identity()["Arn"].endswith("/AML@Packt")
+    assert "[default]\nregion = us-east-1" in files.config_file.read_text()  # AWS CLI style: not [profile default]
+
+
+def test_switch_leaves_a_default_of_someone_else_alone(moto_account, monkeypatch):
+    session, files = moto_account
+    full_setup(session, files)
+    files.credentials_file.write_text(
+        files.credentials_file.read_text() + "\n[default]\naws_access_key_id = AKIAOTHER00000000001\n"
+        "aws_secret_access_key = othersecret\n"
+    )
+    chosen = []
+    monkeypatch.setattr("helpers.account.use_profile", chosen.append)
+    with pytest.raises(WalkthroughError, match="left alone"):
+        switch_to_profile(files, also_default=True)
+    assert chosen == [] and read_profile_key_id(files, "default") == "AKIAOTHER00000000001"

@@ -57,11 +57,11 @@ def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     return pd.DataFrame(rows, columns=["", "now"]).set_index("")
 
 
-def switch(profile: str = USER_PROFILE) -> Notice:
+def switch(profile: str = USER_PROFILE, also_default: bool = False) -> Notice:
     """Prove *profile* works (waiting up to ~20 s for a new key), then make it the active profile."""
     chosen = account_logic.current_account()
     try:
-        arn = switch_to_profile(chosen.files(), profile, say=print)
+        arn = switch_to_profile(chosen.files(), profile, say=print, also_default=also_default)
     except Exception as exc:
         return Notice(f"{explain_step_error(exc, 'check', 'profile')} The active profile was not changed.", ok=False)
     return Notice(f"Every later notebook now acts as {arn} (profile {profile!r}).")

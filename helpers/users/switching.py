@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import time
 from collections.abc import Callable
 
@@ -10,7 +11,9 @@ from botocore.exceptions import ClientError
 from helpers import account, aws
 from helpers.errors import WalkthroughError, error_code, explain
 from helpers.sources import AwsFiles
+from helpers.users.passwords import Secret
 from helpers.users.policies import USER_NAME, USER_PROFILE
+from helpers.users.profiles import read_profile_key_id, write_key_profile
 
 # A new key is refused with these for a few seconds on AWS while it propagates.
 NOT_YET_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AccessDenied"}
@@ -52,13 +55,41 @@ def switch_to_profile(
     expected_user: str = USER_NAME,
     say: Callable[[str], None] | None = None,
     timeout: float = 20.0,
+    also_default: bool = False,
 ) -> str:
-    """Check *profile* is live and is *expected_user*, then make it the active profile; notebook 02."""
+    """Check *profile* is live and is *expected_user*, then make it the active profile; notebook 02.
+
+    ``also_default=True`` also copies its key into the ``default`` profile (file to file, never
+    shown), for tools run without ``--profile``; a ``default`` holding another key is left alone.
+    """
     arn = wait_until_live(files, profile, timeout=timeout, say=say)
     if arn.rsplit("/", 1)[-1].casefold() != expected_user.casefold() or ":user/" not in arn:
         raise WalkthroughError(
             f"Profile {profile!r} signs in as {arn}, not as {expected_user}; nothing was switched. "
             "Run the set-up cell again to save AML@Packt's key in it."
         )
+    if also_default:
+        _copy_to_default(files, profile, say)
     account.use_profile(profile)
     return arn
+
+
+def _copy_to_default(files: AwsFiles, profile: str, say: Callable[[str], None] | None) -> None:
+    parser = configparser.RawConfigParser()
+    parser.read(files.credentials_file, encoding="utf-8")
+    key_id = parser.get(profile, "aws_access_key_id")
+    current = read_profile_key_id(files, "default")
+    if current == key_id:
+        return
+    if current is not None:
+        raise WalkthroughError(
+            f"Profile 'default' already holds another key ({current}); it was left alone and nothing was switched. "
+            "Remove it yourself if you no longer need it, or keep using --profile aml-packt."
+        )
+    secret = Secret(parser.get(profile, "aws_secret_access_key"))
+    config = configparser.RawConfigParser()
+    config.read(files.config_file, encoding="utf-8")
+    region = config.get(f"profile {profile}", "region", fallback=None)
+    write_key_profile(files, "default", key_id, secret, region)
+    if say is not None:
+        say(f"Profile 'default' now holds the same key ({key_id}).")
