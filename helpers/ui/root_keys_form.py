@@ -234,7 +234,9 @@ class RootKeysForm(widgets.VBox):
             return
         self.results["check"] = check
         css = "aml-rootkeys-ok" if check.passed else "aml-rootkeys-error"
-        self._check_result.value = _html_lines(check.lines(), css)
+        console_shown = self.obs is not None and not self.obs.can_delete and not self.obs.done
+        lines = check.lines()[:1] if console_shown else check.lines()  # the steps are already listed above
+        self._check_result.value = _html_lines(lines, css)
 
 
 def delete_form() -> RootKeysForm:
