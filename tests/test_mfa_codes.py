@@ -105,3 +105,14 @@ def test_require_mfa_policy_denies_when_mfa_is_absent():
     statement = policies.require_mfa_policy(("s3:DeleteBucket",))["Statement"][0]
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}
+
+
+def test_clock_check_without_a_profile_is_a_sentence(monkeypatch):
+    from helpers import account, mfa
+    from helpers.sources import YourAwsFiles
+
+    monkeypatch.setattr(account, "current_account", lambda: account.Account(YourAwsFiles(), None))
+    note = mfa.clock_check()
+    assert isinstance(note, mfa.Note)
+    assert str(note).startswith("The clock could not be compared: No profile is active yet.")
+    assert note._repr_markdown_() == str(note)

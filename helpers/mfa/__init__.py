@@ -8,9 +8,11 @@ here: the forms are in ``helpers.ui.mfa_form``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from helpers import account as account_logic
+from helpers.errors import explain
 from helpers.identity import Identity, who_am_i
 from helpers.mfa import clock, codes, devices, policies, verify
 from helpers.mfa.clock import ClockCheck
@@ -19,6 +21,7 @@ from helpers.mfa.verify import RootMfaCheck
 __all__ = [
     "ROOT_CONSOLE_STEPS",
     "ClockCheck",
+    "Note",
     "RootMfaCheck",
     "caller",
     "check_root_mfa",
@@ -56,9 +59,25 @@ def check_root_mfa(profile: str | None = None, max_wait: float = verify.DEFAULT_
     return verify.check_root_mfa(_session(profile), max_wait=max_wait)
 
 
-def clock_check(profile: str | None = None) -> ClockCheck:
+@dataclass(frozen=True)
+class Note:
+    """A sentence for a notebook cell, shown as text rather than as a repr."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def clock_check(profile: str | None = None) -> ClockCheck | Note:
     """Compare this computer's clock with the account's (warns beyond 30 s), notebook 04."""
-    return clock.check_clock(_session(profile))
+    try:
+        return clock.check_clock(_session(profile))
+    except Exception as exc:  # a sentence in the cell, never a traceback
+        return Note(f"The clock could not be compared: {explain(exc)}")
 
 
 def caller(profile: str | None = None) -> tuple[Any, Identity]:

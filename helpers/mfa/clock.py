@@ -32,6 +32,10 @@ class ClockCheck:
     def ok(self) -> bool:
         return abs(self.offset_seconds) <= LIMIT_SECONDS
 
+    def _repr_markdown_(self) -> str:
+        # A notebook cell that ends with the check shows the sentence, not the dataclass.
+        return self.sentence()
+
     def sentence(self) -> str:
         """One sentence: fine, or a warning with what to do."""
         if self.ok:
