@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 from helpers import account
@@ -71,3 +75,73 @@ def test_a_real_account_without_an_administrator_gets_the_reason(monkeypatch, is
     assert form.confirm is None  # a real account: nothing happens until the learner asks
     form._button.click()
     assert "".join(o.get("text", "") for o in form._out.outputs).strip() == notebook.NEEDS_ADMIN
+
+
+# --- the notebook itself, headless, against the run's shared practice account ----------------------
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06-clean-up.ipynb"
+# Until the practice account's source carries the optional hooks and ``aml.progress`` is wired into
+# ``helpers``' lazy modules, a hidden first cell adds them in the kernel; once wired it does nothing.
+WIRING = """
+import helpers, helpers.progress
+from helpers.sandbox.source import SandboxAccount
+from helpers.cleanup import practice
+if not hasattr(SandboxAccount, "reset_to"):
+    SandboxAccount.checkpoints = lambda self: practice.checkpoints()
+    SandboxAccount.reset_to = lambda self, c: practice.reset_to(c, home=self._home)
+    SandboxAccount.owner_session = lambda self: practice.owner_session(home=self._home)
+"""
+
+
+def _practice_running() -> bool:
+    try:
+        from helpers.sandbox import server
+
+        return server.status() is not None
+    except Exception:  # noqa: BLE001 - no practice account in this run
+        return False
+
+
+def run_notebook() -> tuple[str, str]:
+    """(every cell's text output, every widget's printed text and HTML) of one headless Run All."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(WIRING))
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    texts, printed = [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", out
+            texts.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
+            texts.append(out.get("data", {}).get("text/html", ""))
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        st = model.get("state", {})
+        if st.get("_model_name") == "OutputModel":
+            printed += [o.get("text", "") for o in st.get("outputs", [])]
+        if st.get("_model_name") == "HTMLModel":  # the plan table
+            printed.append(st.get("value", ""))
+    return "\n".join(texts), "\n".join(printed)
+
+
+@pytest.mark.skipif(not _practice_running(), reason="needs the practice account (root conftest)")
+@pytest.mark.parametrize("start", ["06", "03", "00"])
+def test_notebook_06_runs_headless_in_whatever_state_then_again(start, monkeypatch):
+    from helpers.sandbox import scenarios
+
+    scenarios.reset(at=start)
+    secrets = re.findall(
+        r"aws_secret_access_key = (\S+)", files.paths(Path(os.environ["AML_WALKTHROUGH_HOME"])).credentials.read_text()
+    )
+    texts, printed = run_notebook()
+    assert "You are here" in texts and "aml-status-card" in texts
+    if start >= "03":
+        assert "Deleted user AML@Packt." in printed and "Removed profile aml-packt" in printed
+    assert "AML@Packt and its profile are gone" in texts
+    assert not any(s in texts + printed for s in secrets)
+    texts, printed = run_notebook()  # teardown twice: the second run finds nothing to do
+    assert "nothing to change" in texts + printed and "Deleted" not in printed
