@@ -26,6 +26,7 @@ from helpers.credentials import (
     prove_key_pair,
     session_from_keys,
     set_up_credentials,
+    standing,
     verify_credentials,
 )
 from helpers.credentials import (
@@ -357,3 +358,22 @@ def test_on_a_real_account_set_up_only_verifies_and_points_to_the_form(fake_sour
     assert verify_credentials().lines == (
         "No profile is active yet. Run the set-up cell above, or use the form, then run this again.",
     )
+
+
+def test_standing_says_where_the_account_starts(moto_keys, fake_source):
+    (fake_source.folder / "rootkey.csv").write_text(
+        f"AWSAccessKeyId={moto_keys['AccessKeyId']}\nAWSSecretKey={moto_keys['SecretAccessKey']}\n"
+    )
+    before = standing()
+    assert before.lines[2:] == (
+        "Saved profiles: none yet.",
+        "Active profile: none yet. This notebook sets one up.",
+        "This account handed its owner the root user's keys at creation (rootkey.csv): the form's 'Use the keys "
+        "my account gave me', or the set-up cell further down, brings them in.",
+    )
+    set_up_credentials()
+    after = standing()
+    assert after.lines[2].startswith("Saved profiles: root-keys (static keys, key AKIA…")
+    assert after.lines[3] == "Active profile: root-keys, and it works: nothing to set up unless you want to."
+    assert after.identity is not None and after.identity.kind == "iam-user"
+    assert moto_keys["SecretAccessKey"] not in str(after) + after._repr_html_()

@@ -54,6 +54,7 @@ def test_the_practice_path_saves_root_keys_once_and_converges(own_state):
         secret = (sandbox / "rootkey.csv").read_text().split("AWSSecretKey=")[1].strip()
 
         first = run_notebook()
+        assert "Active profile: none yet. This notebook sets one up." in said(first, "aml.credentials.standing()")
         setup = said(first, "aml.credentials.set_up_credentials()")
         assert setup.startswith("Imported the keys your practice account gave you (rootkey.csv, key AKIA…")
         assert "Profile root-keys is now the active profile" in setup
@@ -62,6 +63,7 @@ def test_the_practice_path_saves_root_keys_once_and_converges(own_state):
         saved = (sandbox / "credentials").read_text()
 
         second = run_notebook()
+        assert "Active profile: root-keys, and it works" in said(second, "aml.credentials.standing()")
         assert said(second, "aml.credentials.set_up_credentials()").startswith(
             "Profile root-keys is already set up and works: nothing to change."
         )

@@ -25,6 +25,7 @@ from helpers.credentials.flow import (
     check_and_save,
     check_region,
     set_up_credentials,
+    standing,
     use_existing_profile,
     verify_credentials,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "saved_key_id",
     "session_from_keys",
     "set_up_credentials",
+    "standing",
     "use_existing_profile",
     "verify_credentials",
     "who_am_i",

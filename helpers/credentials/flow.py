@@ -12,6 +12,7 @@ from helpers.credentials.files import (
     DEFAULT_PROFILE,
     SaveResult,
     check_profile_name,
+    list_profiles,
     plan_save_profile,
     save_profile,
     saved_key_id,
@@ -109,6 +110,35 @@ class CredentialsReport:
         text = "".join(f"<p{colour}>{html.escape(line)}</p>" for line in self.lines)
         card = self.identity._repr_html_() if self.identity is not None else ""
         return f'<div class="aml-cred-report">{text}{card}</div>'
+
+
+def standing(account: Account | None = None) -> CredentialsReport:
+    """Where notebook 01 starts from: the account, its saved profiles, the active one and whether it works."""
+    account = account or account_mod.current_account()
+    files = account.files()
+    lines = [f"Account: {account.source.label}.", f"Its files: {files.credentials_file} and {files.config_file}."]
+    try:
+        profiles = list_profiles(files)
+    except WalkthroughError as exc:
+        profiles = []
+        lines.append(str(exc))
+    lines.append("Saved profiles: " + ("; ".join(p.describe() for p in profiles) or "none yet") + ".")
+    identity = None
+    if account.profile:
+        try:
+            identity = prove_profile(files, account.profile)
+        except WalkthroughError as exc:
+            lines.append(f"Active profile: {account.profile}, but it does not work: {exc}")
+        else:
+            lines.append(f"Active profile: {account.profile}, and it works: nothing to set up unless you want to.")
+    else:
+        lines.append("Active profile: none yet. This notebook sets one up.")
+    if account.practice and account.source.handed_over_keys() is not None:
+        lines.append(
+            "This account handed its owner the root user's keys at creation (rootkey.csv): the form's "
+            "'Use the keys my account gave me', or the set-up cell further down, brings them in."
+        )
+    return CredentialsReport(True, tuple(lines), identity, account.profile)
 
 
 def verify_credentials(account: Account | None = None) -> CredentialsReport:
