@@ -226,3 +226,20 @@ def test_qr_code_png_of_a_users_virtual_device_is_real(fresh):
     assert made["QRCodePNG"].startswith(b"\x89PNG\r\n\x1a\n")
     seed = made["Base32StringSeed"].decode()
     assert base64.b32decode(seed)  # a real Base32 seed an authenticator can use
+
+
+def test_console_undoes_a_deactivated_only_root_key_and_deletes_keys(fresh):
+    home, _info, key_id, _secret = fresh
+    client(home, "root-keys").update_access_key(AccessKeyId=key_id, Status="Inactive")
+    with pytest.raises(ClientError) as err:
+        client(home, "root-keys").list_access_keys()
+    assert code_of(err.value) == "InvalidClientTokenId"
+    console.set_root_access_key_status(key_id, "Active", home=home)
+    assert client(home, "root-keys", "sts").get_caller_identity()["Arn"].endswith(":root")
+    console.delete_root_access_key(key_id, home=home)
+    assert console.root_state(home=home)["access_keys"] == []
+    with pytest.raises(WalkthroughError, match="no access key"):
+        console.delete_root_access_key(key_id, home=home)
+    with pytest.raises(ClientError) as err:
+        client(home, "root-keys", "sts").get_caller_identity()
+    assert code_of(err.value) == "InvalidClientTokenId"

@@ -96,6 +96,16 @@ def create_root_access_key(home: Path | None = None) -> RootAccessKey:
     return RootAccessKey(data["access_key_id"], data["secret_access_key"], data["created"])
 
 
+def set_root_access_key_status(access_key_id: str, status: str, home: Path | None = None) -> None:
+    """Console: activate or deactivate a root key, e.g. to undo deactivating the only one (notebook 03)."""
+    _post("/_sandbox/root/access-key/status", {"access_key_id": access_key_id, "status": status}, home=home)
+
+
+def delete_root_access_key(access_key_id: str, home: Path | None = None) -> None:
+    """Console: delete a root key without signing with it (notebook 03's console path)."""
+    _post("/_sandbox/root/access-key/delete", {"access_key_id": access_key_id}, home=home)
+
+
 def create_root_mfa_device(home: Path | None = None) -> RootMfaDevice:
     """Console: "Assign MFA device" for the root user, step 1: the QR code and its seed (notebook 04)."""
     data = _post("/_sandbox/root/mfa/create", home=home)

@@ -980,6 +980,8 @@ class RootLayer:
             "/_sandbox/reset": self.console_reset,
             "/_sandbox/root": lambda d: self.root_state(),
             "/_sandbox/root/access-key": self.console_create_root_key,
+            "/_sandbox/root/access-key/status": self.console_root_key_status,
+            "/_sandbox/root/access-key/delete": self.console_delete_root_key,
             "/_sandbox/root/mfa/create": self.console_create_mfa,
             "/_sandbox/root/mfa/enable": self.console_enable_mfa,
             "/_sandbox/root/mfa/remove": self.console_remove_mfa,
@@ -1041,6 +1043,28 @@ class RootLayer:
     def console_create_root_key(self, data: dict) -> dict:
         key = self.create_root_key()
         return {"access_key_id": key.key_id, "secret_access_key": key.secret, "created": _iso(key.created)}
+
+    def _console_root_key(self, data: dict) -> RootKey:
+        key_id = str(data.get("access_key_id", ""))
+        key = self._root_key(key_id)
+        if key is None:
+            raise ApiError("NoSuchEntity", f"The root user has no access key {escape(key_id)}.")
+        return key
+
+    def console_root_key_status(self, data: dict) -> dict:
+        """Console: "Activate" / "Deactivate" a root key (the way back after deactivating the only one)."""
+        status = str(data.get("status", ""))
+        if status not in ("Active", "Inactive"):
+            raise ApiError("ValidationError", "The status must be Active or Inactive.")
+        self._console_root_key(data).status = status
+        return {"ok": True}
+
+    def console_delete_root_key(self, data: dict) -> dict:
+        """Console: "Delete" a root key (no key needed to sign, unlike the API)."""
+        key = self._console_root_key(data)
+        self.root.keys.remove(key)
+        self.root.retired_keys.add(key.key_id)
+        return {"ok": True}
 
     def console_create_mfa(self, data: dict) -> dict:
         if self.root.mfa_enabled:

@@ -30,6 +30,7 @@ from helpers.state import state_dir
 # A realistic, fixed account ID: the lesson's screenshots and checkpoints stay the same.
 ACCOUNT_ID = "381492058731"
 START_TIMEOUT = 30.0
+LOG_LIMIT = 5 * 1024 * 1024
 FIX_START = "python -m helpers.sandbox start"
 
 # Local calls never go through a proxy (a test run points HTTPS_PROXY at a dead one on purpose).
@@ -258,6 +259,8 @@ def _spawn(folder: Path, p: files.SandboxPaths, port: int | None, stale: dict | 
     if port:
         command.append("--strict-port")
     p.server_json.unlink(missing_ok=True)
+    if p.log.exists() and p.log.stat().st_size > LOG_LIMIT:
+        os.replace(p.log, p.log.with_name(p.log.name + ".1"))  # keep one old log, not a growing one
     log_handle = open(p.log, "ab")  # noqa: SIM115 - handed to the child, closed below
     try:
         os.chmod(p.log, 0o600)
