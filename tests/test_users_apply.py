@@ -408,3 +408,13 @@ def test_switch_leaves_a_default_of_someone_else_alone(moto_account, monkeypatch
     with pytest.raises(WalkthroughError, match="left alone"):
         switch_to_profile(files, also_default=True)
     assert chosen == [] and read_profile_key_id(files, "default") == "AKIAOTHER00000000001"
+
+
+def test_malformed_credentials_file_refused_and_no_key_left(moto_account):
+    session, files = moto_account
+    plan = setup_plan(session, files)  # the session has read its keys; now the file gets damaged
+    files.credentials_file.write_text("[root-keys\naws_secret_access_key = verysecretvalue\n")
+    result = apply_plan(session, plan, files)
+    assert not result.ok and "not a valid AWS INI file" in result.error
+    assert "verysecretvalue" not in result.error
+    assert observe(session).keys == ()  # the key made before the write failed was deleted again

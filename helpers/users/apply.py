@@ -228,7 +228,7 @@ def _create_key(iam, session, step, files, result) -> str:
         result.backups += write_key_profile(files, p["profile"], key_id, secret, session.region_name)
         if p.get("csv_path"):
             result.files_written.append(write_key_csv(p["csv_path"], p["user"], key_id, secret))
-    except OSError:
+    except Exception:
         # A key whose secret was lost is useless and uses one of the two slots: remove it.
         iam.delete_access_key(UserName=p["user"], AccessKeyId=key_id)
         raise

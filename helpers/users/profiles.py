@@ -15,6 +15,7 @@ from pathlib import Path
 
 from configupdater import ConfigUpdater
 
+from helpers.errors import WalkthroughError
 from helpers.sources import AwsFiles
 from helpers.textfiles import backup, write_atomic
 from helpers.users.passwords import Secret
@@ -39,7 +40,14 @@ def read_profile_key_id(files: AwsFiles, profile: str) -> str | None:
 def _updated(path: Path, section: str, values: dict[str, str]) -> str:
     updater = ConfigUpdater()
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    updater.read_string(text)
+    try:
+        updater.read_string(text)
+    except configparser.Error as exc:
+        # Never echo the file's lines: they may hold secrets. The line number is enough.
+        line = getattr(exc, "lineno", None) or getattr(exc, "errors", [(None,)])[0][0]
+        raise WalkthroughError(
+            f"{path} is not a valid AWS INI file (near line {line}); fix or move it, then run the cell again."
+        ) from None
     if not updater.has_section(section):
         if text and not text.endswith("\n"):
             updater.read_string(text + "\n")
