@@ -177,3 +177,11 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
     form._remove.click()
     assert "no device to remove" in said(form)
     assert_seed_free(form, seen)
+
+
+def test_forms_without_a_profile_say_what_to_do(monkeypatch):
+    monkeypatch.setattr(account_logic, "current_account", lambda: account_logic.Account(YourAwsFiles(), None))
+    check = mfa_form.root_mfa_check()
+    assert said(check).startswith("No profile is active yet.") and check.value is None
+    skipped = mfa_form.device_form()
+    assert isinstance(skipped, widgets.HTML) and "No profile is active yet." in skipped.value

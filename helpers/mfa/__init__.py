@@ -31,6 +31,7 @@ __all__ = [
     "console_stand_in",
     "devices",
     "policies",
+    "sentence",
     "verify",
 ]
 
@@ -59,6 +60,13 @@ def check_root_mfa(profile: str | None = None, max_wait: float = verify.DEFAULT_
     return verify.check_root_mfa(_session(profile), max_wait=max_wait)
 
 
+def sentence(exc: BaseException) -> str:
+    """One sentence for *exc*: ``explain``, plus the account choice's own message (no profile yet)."""
+    if isinstance(exc, account_logic.AccountChoiceError):
+        return str(exc)
+    return explain(exc)
+
+
 @dataclass(frozen=True)
 class Note:
     """A sentence for a notebook cell, shown as text rather than as a repr."""
@@ -77,7 +85,7 @@ def clock_check(profile: str | None = None) -> ClockCheck | Note:
     try:
         return clock.check_clock(_session(profile))
     except Exception as exc:  # a sentence in the cell, never a traceback
-        return Note(f"The clock could not be compared: {explain(exc)}")
+        return Note(f"The clock could not be compared: {sentence(exc)}")
 
 
 def caller(profile: str | None = None) -> tuple[Any, Identity]:

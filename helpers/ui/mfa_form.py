@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from helpers import account as account_logic
 from helpers import mfa
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError
 from helpers.identity import IAM_USER
 from helpers.mfa import devices
 from helpers.mfa.verify import RootMfaCheck
@@ -75,7 +75,7 @@ class RootMfaCheckForm(widgets.VBox):
             self._table.value = check_html(self.result)
         except Exception as exc:  # a sentence, never a traceback
             self._table.value = ""
-            self._out.append_stdout(explain(exc) + "\n")
+            self._out.append_stdout(mfa.sentence(exc) + "\n")
         finally:
             self._button.disabled = False
 
@@ -95,7 +95,7 @@ def root_console(auto: bool = False) -> widgets.Widget:
     try:
         form = mfa.console_stand_in("root-mfa", auto=auto)
     except Exception as exc:  # e.g. the practice account stopped: say so
-        return widgets.HTML(f"<p>{html.escape(explain(exc))}</p>")
+        return widgets.HTML(f"<p>{html.escape(mfa.sentence(exc))}</p>")
     if form is not None:
         return form
     if auto:
@@ -216,7 +216,7 @@ class DeviceForm(widgets.VBox):
         try:
             action()
         except Exception as exc:  # a sentence, never a traceback
-            self._say(explain(exc))
+            self._say(mfa.sentence(exc))
         finally:
             for b in buttons:
                 b.disabled = False
@@ -337,7 +337,7 @@ def device_form(auto: bool | None = None) -> widgets.Widget:
                 "switch to AML@Packt's profile (notebook 02), then run this cell again."
             )
     except Exception as exc:
-        return widgets.HTML(f"<p class='aml-mfa-skip'>{html.escape(explain(exc))}</p>")
+        return widgets.HTML(f"<p class='aml-mfa-skip'>{html.escape(mfa.sentence(exc))}</p>")
 
     def authenticator(seed: str, label: str) -> widgets.Widget | None:
         return mfa.console_stand_in("authenticator", seed=seed, label=label)
