@@ -7,6 +7,7 @@ import csv
 import io
 import stat
 import time
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import pytest
@@ -40,7 +41,9 @@ def summary(home, profile="root-keys") -> dict:
 def root_row(home, profile="root-keys") -> dict:
     iam = client(home, profile)
     assert iam.generate_credential_report()["State"] in ("STARTED", "COMPLETE")
-    content = iam.get_credential_report()["Content"].decode()
+    report = iam.get_credential_report()
+    assert (datetime.now(timezone.utc) - report["GeneratedTime"]) < timedelta(minutes=5)
+    content = report["Content"].decode()
     rows = list(csv.DictReader(io.StringIO(content)))
     assert rows[0]["user"] == "<root_account>"
     return rows[0]

@@ -192,6 +192,11 @@ class SimulatedRootConsole(widgets.VBox):
     def assign(self) -> None:
         """Step 1: create the device; the page shows its QR code."""
         self._out.clear_output()
+        self._show_state()  # another cell (or a learner in another tab) may have assigned one meanwhile
+        if self.enabled:
+            raise WalkthroughError(
+                "The root user already has an MFA device: choose 'Remove MFA device' first to practise again."
+            )
         self._device = console.create_root_mfa_device(self._home)
         self._qr.value = self._device.qr_png
         if self._app is not None:

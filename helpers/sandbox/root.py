@@ -865,7 +865,10 @@ class RootLayer:
         header = lines[0] if lines[0].endswith("\n") else lines[0] + "\n"
         rows = [self._backdate_row(line) for line in lines[1:]]
         new = header + self.root_report_row() + "".join(rows)
-        return text.replace(content, base64.b64encode(new.encode("utf-8")).decode("ascii"), 1)
+        text = text.replace(content, base64.b64encode(new.encode("utf-8")).decode("ascii"), 1)
+        # moto answers a fixed 2015 date, which would make any freshness check call the report
+        # stale; its content is computed on each call, so "now" is the honest time.
+        return re.sub(r"<GeneratedTime>[^<]*</GeneratedTime>", f"<GeneratedTime>{_iso(_now())}</GeneratedTime>", text)
 
     def _backdate_row(self, line: str) -> str:
         if not self.backdated:
