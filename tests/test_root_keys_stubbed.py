@@ -14,10 +14,13 @@ from helpers.errors import WalkthroughError, explain
 from helpers.root_keys import (
     ACCEPT_SENTENCE,
     NOT_ROOT_UNKNOWN,
+    ROOT_NO_KEYS,
     check_no_root_keys,
     deactivate_root_keys,
     delete_root_keys,
     observe,
+    plan_deactivate,
+    plan_delete,
     reactivate_root_key,
     verify_before_delete,
 )
@@ -245,3 +248,14 @@ def test_reactivation_with_a_dead_signing_key_points_to_the_console(stubs):
     with pytest.raises(WalkthroughError) as err:
         reactivate_root_key(session(), OTHER_KEY)
     assert "console" in str(err.value) and "Actions > Activate" in str(err.value)
+
+
+def test_root_without_keys_has_nothing_to_do(stubs):
+    observed_root(stubs, keys=())
+    obs = observe(session())
+    assert obs.situation == ROOT_NO_KEYS and obs.done and not obs.can_delete
+    assert "nothing to do" in obs.lines()[-1]
+    assert plan_delete(obs).empty and plan_deactivate(obs).empty
+    observed_root(stubs, keys=())
+    result = delete_root_keys(session(), accepted=ACCEPT_SENTENCE, practice=False)
+    assert result.ok and not result.root_session_closed and "nothing to delete" in result.lines()[0]
