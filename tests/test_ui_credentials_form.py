@@ -69,6 +69,10 @@ def text_of(form: CredentialsForm) -> str:
     return json.dumps(form._out.outputs)
 
 
+def text_of_pane(form: CredentialsForm) -> str:
+    return " ".join(w.value for w in form._panes["csv"].children if isinstance(getattr(w, "value", None), str))
+
+
 def upload(form: CredentialsForm, name: str, data: bytes) -> None:
     form._upload.value = (
         {
@@ -150,6 +154,7 @@ def test_the_keys_the_practice_account_gave(source, keys):
     key_id, secret = keys
     (source.folder / "rootkey.csv").write_text(f"AWSAccessKeyId={key_id}\nAWSSecretKey={secret}\n")
     form = CredentialsForm()
+    assert str(source.folder / "rootkey.csv") in text_of_pane(form)
     form._handed.click()
     out = text_of(form)
     assert "Reading rootkey.csv, the key file your account gave you at creation." in out

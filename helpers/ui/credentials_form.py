@@ -75,6 +75,15 @@ class CredentialsForm(widgets.VBox):
             )
             self._handed.on_click(self._on_handed)
             csv_children.append(self._handed)
+            handed = self._account.source.handed_over_keys()
+            if handed is not None:
+                # Only the path: the learner may open the file and paste, as from a real console download.
+                csv_children.append(
+                    _css(
+                        widgets.HTML(f"Your practice account's key file is <code>{html.escape(str(handed))}</code>."),
+                        "handed-path",
+                    )
+                )
         csv_box = widgets.VBox(csv_children)
 
         self._profiles = _css(widgets.Dropdown(description="Profile", style=wide, layout=layout), "profiles")
