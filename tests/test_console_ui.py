@@ -90,10 +90,14 @@ def seed_free(form, app) -> None:
 
 
 def test_run_all_assigns_without_anyone_typing_and_converges(home):
-    form = console_ui.SimulatedRootConsole(home, auto=True, live=False)
+    stale = console_ui.SimulatedRootConsole(home, live=False)  # a page that still offers Assign...
+    form = console_ui.SimulatedRootConsole(home, auto=True, live=False)  # ...while Run All assigns
     assert form.value is True
     assert "the simulated app typed its current code and the next one" in said(form)
     seed_free(form, form._app)
+    stale._assign.click()
+    assert "already has an MFA device: choose 'Remove MFA device' first" in said(stale)
+    assert "MFA device assigned" in stale._status.value and stale._device is None
     again = console_ui.SimulatedRootConsole(home, auto=True, live=False)
     assert again.value is True and said(again) == ""  # already assigned: nothing to do
     again._remove.click()
