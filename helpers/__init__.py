@@ -11,26 +11,12 @@ import importlib
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "account",
-    "aws",
-    "errors",
-    "plan",
-    "sources",
-    "state",
-    "textfiles",
-    "credentials",
-    "users",
-    "root_keys",
-    "mfa",
-    "status",
-    "cleanup",
-    "ui",
-    "lesson",
-}
-
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        return importlib.import_module(f"helpers.{name}")
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"helpers.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"helpers.{name}":
+                raise
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

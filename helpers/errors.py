@@ -138,9 +138,9 @@ def explain(exc: BaseException) -> str:
         return f"{what}{_detail(exc)} {todo}"
     if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
         return (
-            "Could not reach the account's endpoint (network down, or the local practice account is "
-            "stopped). Check your connection; for the practice account run "
-            "`python -m helpers.sandbox start`, then run the cell again."
+            "Could not reach the account's endpoint: the network is down, or (for the practice account) "
+            "it is not running. Check your connection, or run `make lab` again to start the practice "
+            "account, then run the cell again."
         )
     if isinstance(exc, ReadTimeoutError):
         return "The account took too long to answer. Run the cell again in a moment."

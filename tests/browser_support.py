@@ -74,6 +74,8 @@ def _write_settings(settings: Path) -> None:
             "checkForUpdates": False,
         },
         "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+        # Render every cell: with windowing, off-screen cells keep an empty prompt and "all ran" can't be seen.
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     }
     for rel, data in files.items():
         path = settings / rel
