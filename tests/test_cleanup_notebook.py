@@ -70,11 +70,37 @@ def test_a_real_account_without_an_administrator_gets_the_reason(monkeypatch, is
         pass
     assert "root user has no access keys" in str(err.value) and "console steps" in str(err.value)
     assert notebook.who_cleans_up() == notebook.NEEDS_ADMIN
-    assert notebook.inventory_table() == notebook.NEEDS_ADMIN  # a sentence, not a traceback
+    assert notebook.inventory_table().startswith("No profile is active yet")  # a sentence, not a traceback
     form = teardown_form()
     assert form.confirm is None  # a real account: nothing happens until the learner asks
     form._button.click()
     assert "".join(o.get("text", "") for o in form._out.outputs).strip() == notebook.NEEDS_ADMIN
+
+
+def test_real_account_path_reads_as_aml_packt_and_acts_only_as_an_administrator(learner, monkeypatch):
+    """The learner's own files (here pointing at a practice account): no owner hook, typed ID needed."""
+    account.current_account().source.reset_to("03")
+    p = files.paths(learner)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(p.config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(p.credentials))
+    monkeypatch.setenv("AML_WALKTHROUGH_ACCOUNT", "aws")
+    monkeypatch.setenv("AML_WALKTHROUGH_PROFILE", "aml-packt")
+    assert not account.current_account().practice
+    table = notebook.inventory_table()  # AML@Packt may read IAM: the table needs no administrator
+    assert table.loc["User AML@Packt", "in the account now"] == "yes"
+    with pytest.raises(WalkthroughError):
+        notebook.prepare()
+    form = teardown_form()
+    assert form.confirm is None
+    form._admin.value = "root-keys"  # an identity with IAM write rights
+    form._button.click()
+    confirm = form.confirm
+    assert confirm is not None and not confirm.applied and confirm._typed in confirm.children
+    assert "delete" in confirm._table.value and "AML@Packt" in confirm._table.value
+    confirm._typed.value = "381492058731"
+    confirm._button.click()
+    assert confirm.applied and form.result.ok, form.result.lines()
+    assert notebook.inventory_table(admin_profile="root-keys").loc["User AML@Packt", "in the account now"] == "no"
 
 
 # --- the notebook itself, headless, against the run's shared practice account ----------------------

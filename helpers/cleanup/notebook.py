@@ -76,17 +76,28 @@ def what_to_keep() -> pd.DataFrame:
 
 
 @contextmanager
-def acting_session(admin_profile: str | None = None) -> Iterator[boto3.Session]:
-    """The session the teardown acts as: *admin_profile*, else the account's owner session if it offers one."""
+def acting_session(admin_profile: str | None = None, write: bool = True) -> Iterator[boto3.Session]:
+    """The session the teardown acts as: *admin_profile*, else the account's owner session if it offers one.
+
+    For reading only (``write=False``) the active profile will do: AML@Packt may list everything.
+    """
     chosen = account_logic.current_account()
     if admin_profile:
         yield chosen.session(admin_profile)
         return
     owner = getattr(chosen.source, "owner_session", None)
-    if not callable(owner):
-        raise WalkthroughError(NEEDS_ADMIN)
-    with owner() as session:
-        yield session
+    if callable(owner):
+        with owner() as session:
+            yield session
+        return
+    if not write:
+        yield chosen.session()
+        return
+    raise WalkthroughError(NEEDS_ADMIN)
+
+
+def _sentence(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, account_logic.AccountChoiceError) else explain(exc)
 
 
 def who_cleans_up(admin_profile: str | None = None) -> str:
@@ -153,10 +164,10 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     A sentence instead of the table when nobody here may look (the console steps then apply).
     """
     try:
-        with acting_session(admin_profile) as session:
+        with acting_session(admin_profile, write=False) as session:
             inv = take_inventory(session)
     except Exception as exc:  # noqa: BLE001 - a notebook cell shows a sentence, never a traceback
-        return explain(exc)
+        return _sentence(exc)
     u, g = inv.user, inv.group
     rows = [
         ("User " + USER_NAME, "yes" if u else "no", "yes" if u else "-"),
@@ -174,10 +185,10 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
 def verify(admin_profile: str | None = None) -> str:
     """After the teardown: what of the lesson is left, in one or two sentences (notebook 06)."""
     try:
-        with acting_session(admin_profile) as session:
+        with acting_session(admin_profile, write=False) as session:
             inv = take_inventory(session)
     except Exception as exc:  # noqa: BLE001 - a notebook cell shows a sentence, never a traceback
-        return explain(exc)
+        return _sentence(exc)
     chosen = account_logic.current_account()
     left = []
     if inv.user is not None:
