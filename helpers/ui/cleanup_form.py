@@ -45,16 +45,24 @@ class CleanupForm(widgets.VBox):
         self.confirm: ConfirmApply | None = None
         self._boxes: dict[str, widgets.Checkbox] = {}
         for name, (label, default) in TICKS.items():
-            box = widgets.Checkbox(value=ticks.get(name, default), description=label, indent=False)
+            box = widgets.Checkbox(
+                value=ticks.get(name, default),
+                description=label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),  # the default width cuts the labels short
+            )
             box.add_class(f"aml-cleanup-{name.replace('_', '-')}")
             self._boxes[name] = box
         self._admin = widgets.Text(
             placeholder="e.g. admin (a profile with IAM write rights)",
             description="Act as profile:",
             style={"description_width": "initial"},
+            layout=widgets.Layout(width="32em"),
         )
         self._admin.add_class("aml-cleanup-admin")
-        self._button = widgets.Button(description="Plan the clean-up", icon="list", button_style="info")
+        self._button = widgets.Button(
+            description="Plan the clean-up", icon="list", button_style="info", layout=widgets.Layout(width="16em")
+        )
         self._button.add_class("aml-cleanup-plan")
         self._button.on_click(self._on_plan)
         self._out = widgets.Output()
