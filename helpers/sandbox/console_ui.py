@@ -125,15 +125,19 @@ class SimulatedRootConsole(widgets.VBox):
         )
         self._status = widgets.HTML()
         self._status.add_class("aml-console-status")
-        self._assign = widgets.Button(description="Assign MFA device", button_style="primary", icon="plus")
+        self._assign = widgets.Button(
+            description="Assign MFA device", layout=widgets.Layout(width="auto"), button_style="primary", icon="plus"
+        )
         self._assign.add_class("aml-console-assign")
         self._assign.on_click(lambda _b: self._run(self.assign))
-        self._remove = widgets.Button(description="Remove MFA device", icon="trash")
+        self._remove = widgets.Button(
+            description="Remove MFA device", layout=widgets.Layout(width="auto"), icon="trash"
+        )
         self._remove.add_class("aml-console-remove")
         self._remove.on_click(lambda _b: self._run(self.remove))
         self._qr = widgets.Image(format="png", width=180, height=180)
         self._qr.add_class("aml-console-qr")
-        self._scan = widgets.Button(description="Scan with the app", icon="camera")
+        self._scan = widgets.Button(description="Scan with the app", layout=widgets.Layout(width="auto"), icon="camera")
         self._scan.add_class("aml-console-scan")
         self._scan.on_click(lambda _b: self._run(self.scan))
         self._code1 = widgets.Text(description="MFA code 1", placeholder="6 digits")

@@ -136,7 +136,9 @@ class DeviceForm(widgets.VBox):
             style={"description_width": "initial"},
         )
         self._typed.add_class("aml-mfa-account")
-        self._create = widgets.Button(description="Create device", button_style="primary", icon="plus")
+        self._create = widgets.Button(
+            description="Create device", layout=widgets.Layout(width="auto"), button_style="primary", icon="plus"
+        )
         self._create.add_class("aml-mfa-create")
         self._create.on_click(lambda _b: self._run(self.create))
         self._plan = widgets.HTML()
