@@ -148,6 +148,7 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
 
     s = session(practice, "aml-packt")
     form = mfa_form.DeviceForm(s, "AML@Packt", practice=False, account_id="381492058731", authenticator=app)
+    assert "AML-Packt-phone" in form._plan.value and said(form) == ""  # the plan first, nothing changed
     form._create.click()
     assert "Type the account ID 381492058731" in said(form) and "Nothing was changed" in said(form)
     assert "virtual MFA device</td><td style='padding:0 1em 0 0'>AML-Packt-phone" in form._plan.value
@@ -185,3 +186,15 @@ def test_forms_without_a_profile_say_what_to_do(monkeypatch):
     assert said(check).startswith("No profile is active yet.") and check.value is None
     skipped = mfa_form.device_form()
     assert isinstance(skipped, widgets.HTML) and "No profile is active yet." in skipped.value
+
+
+def test_as_the_root_user_the_check_works_and_the_device_form_explains(sandbox, monkeypatch):
+    home, _info = sandbox
+    scenarios.reset(at="03", home=home)  # a learner who skipped notebook 03: root keys still there
+    monkeypatch.setattr(
+        account_logic, "current_account", lambda: account_logic.Account(PracticeWithConsole(home), "root-keys")
+    )
+    check = mfa_form.root_mfa_check()
+    assert check.value is False and "arn:aws:iam::381492058731:root" in check._table.value
+    skipped = mfa_form.device_form()
+    assert isinstance(skipped, widgets.HTML) and "not an IAM user" in skipped.value

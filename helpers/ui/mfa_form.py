@@ -197,6 +197,7 @@ class DeviceForm(widgets.VBox):
         )
         self.add_class("aml-mfa-device-form")
         self._run(self.show_devices)
+        self._run(self.show_plan)
         if auto:
             self._run(self.run_all)
 
@@ -248,11 +249,16 @@ class DeviceForm(widgets.VBox):
             self._pick.value = self.enabled_device if self.enabled_device in serials else serials[0]
         self._devices = found
 
+    def show_plan(self) -> Plan:
+        """The plan for the typed device name (shown before anything changes)."""
+        plan = devices.plan_new_device(self._session, self._user, self._name.value)
+        self._plan.value = plan_table_html(plan)
+        return plan
+
     def create(self) -> Plan:
         """Plan, confirm (typed account ID on a real account), then create; shows the QR code."""
         self._out.clear_output()
-        plan = devices.plan_new_device(self._session, self._user, self._name.value)
-        self._plan.value = plan_table_html(plan)
+        plan = self.show_plan()
         if not self._practice and self._typed.value.strip() != self._account_id:
             raise WalkthroughError(
                 f"Type the account ID {self._account_id} above to confirm, then choose 'Create device' again. "
