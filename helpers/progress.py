@@ -45,7 +45,9 @@ class Position:
         else:
             where = f"your account is ready for notebook {self.stage} ({NOTEBOOKS[self.stage]})"
         out = f"You are here: {where}. {self.evidence}"
-        if self.notebook and self.stage != "done" and self.notebook > self.stage:
+        # The account looks the same at the start of 05 and of 06: both are "ready".
+        ready_for = {self.stage, "06"} if self.stage == "05" else {self.stage}
+        if self.notebook and self.stage != "done" and self.notebook not in ready_for and self.notebook > self.stage:
             out += (
                 f" This is notebook {self.notebook}: go back to notebook {self.stage} first, or in the practice "
                 f'account jump ahead with aml.progress.start_from("{self.notebook}").'

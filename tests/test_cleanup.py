@@ -14,6 +14,7 @@ from helpers.cleanup.apply import apply_teardown
 from helpers.cleanup.inventory import take_inventory
 from helpers.cleanup.plan import TeardownOptions, blocked, plan_teardown
 from helpers.cleanup.profile import profile_state
+from helpers.errors import WalkthroughError
 from helpers.sandbox import console, files, scenarios
 from helpers.sources import AwsFiles
 from tests.sandbox_support import client, code_of, private_sandbox
@@ -387,3 +388,13 @@ def test_service_specific_credentials_are_listed_and_deleted_before_the_user(mon
         "Deleted service-specific credential ACCAEXAMPLE123456789 (of AML@Packt).",
         "User AML@Packt was already gone.",
     ]
+
+
+def test_owner_session_when_the_root_already_has_two_keys_says_what_to_do(sandbox):
+    home, _ = sandbox
+    practice.reset_to("02", home=home)
+    console.create_root_access_key(home=home)  # the root now has the two keys AWS allows
+    with pytest.raises(WalkthroughError) as err, practice.owner_session(home):
+        pass
+    assert "Delete one of the root's two access keys first" in str(err.value)
+    assert len(root_view(home)[0]) == 2  # nothing was added or removed

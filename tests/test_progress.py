@@ -60,6 +60,7 @@ def test_you_are_here_matches_each_checkpoint(learner, nn, stage):
     assert here.stage == stage, here.line()
     assert here.line().startswith("You are here:")
     assert "aml-progress-here" in here._repr_html_()
+    assert "go back to" not in here.line()  # each notebook, at its own start, is where the account is
 
 
 def test_a_notebook_ahead_of_the_account_says_how_to_catch_up(learner):
