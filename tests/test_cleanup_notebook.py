@@ -171,3 +171,15 @@ def test_notebook_06_runs_headless_in_whatever_state_then_again(start, monkeypat
     assert not any(s in texts + printed for s in secrets)
     texts, printed = run_notebook()  # teardown twice: the second run finds nothing to do
     assert "nothing to change" in texts + printed and "Deleted" not in printed
+
+
+def test_a_source_whose_owner_session_is_none_falls_back_to_reading_as_the_active_profile(learner, monkeypatch):
+    """The contract for sources without owner access: ``owner_session()`` returns None."""
+    from helpers.sandbox.source import SandboxAccount
+
+    account.current_account().source.reset_to("04")
+    monkeypatch.setattr(SandboxAccount, "owner_session", lambda self: None, raising=False)
+    assert notebook.who_cleans_up() == notebook.NEEDS_ADMIN
+    assert notebook.inventory_table().loc["User AML@Packt", "in the account now"] == "yes"  # read as aml-packt
+    with pytest.raises(WalkthroughError):
+        notebook.prepare()

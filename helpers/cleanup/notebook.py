@@ -85,15 +85,21 @@ def acting_session(admin_profile: str | None = None, write: bool = True) -> Iter
     if admin_profile:
         yield chosen.session(admin_profile)
         return
-    owner = getattr(chosen.source, "owner_session", None)
-    if callable(owner):
-        with owner() as session:
+    owner = _owner(chosen)
+    if owner is not None:
+        with owner as session:
             yield session
         return
     if not write:
         yield chosen.session()
         return
     raise WalkthroughError(NEEDS_ADMIN)
+
+
+def _owner(chosen: account_logic.Account):
+    """The source's owner session (a context manager), or None when it offers none."""
+    hook = getattr(chosen.source, "owner_session", None)
+    return hook() if callable(hook) else None
 
 
 def _sentence(exc: Exception) -> str:
@@ -105,7 +111,7 @@ def who_cleans_up(admin_profile: str | None = None) -> str:
     chosen = account_logic.current_account()
     if admin_profile:
         return f"The teardown will act as the profile {admin_profile!r}; it needs IAM write rights."
-    if callable(getattr(chosen.source, "owner_session", None)):
+    if _owner(chosen) is not None:  # building the context manager does not enter it: nothing happens yet
         return (
             "This account lets the notebook act as the root user signed in to the console, for the few seconds "
             "the teardown takes: that is who will remove AML@Packt."
