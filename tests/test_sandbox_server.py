@@ -148,7 +148,7 @@ def test_requests_to_a_stopped_sandbox_say_how_to_start_it(home):
         console.create_root_access_key(home=home)
     with pytest.raises(EndpointConnectionError) as err:
         client(home, "root-keys", "sts").get_caller_identity()
-    assert "python -m helpers.sandbox start" in explain(err.value)
+    assert "practice account" in explain(err.value)  # helpers.errors says how to start it again
 
 
 def test_cli_start_status_env_reset_stop(home):
