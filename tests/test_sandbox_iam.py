@@ -144,6 +144,9 @@ def test_an_unprivileged_user_gets_access_denied(sandbox):
     assert "iam:CreateUser" in message
     refused(user.attach_user_policy, "AccessDenied", UserName="AML@Packt",
             PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")  # fmt: skip
+    # A JSON service's refusal arrives in its own shape (moto writes XML), so boto3 names the code.
+    athena = client(home, "aml-packt", "athena")
+    assert "athena:ListWorkGroups" in refused(athena.list_work_groups, "AccessDeniedException")
     # S3 is in the group's policies.
     s3 = client(home, "aml-packt", "s3")
     s3.create_bucket(Bucket="aml-packt-data")

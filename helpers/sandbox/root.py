@@ -577,11 +577,24 @@ class RootLayer:
             denied = status.startswith("403") and b"AccessDenied" in payload
             if not status.startswith("4") or denied:
                 return self._change_password(req)
+        if self._json_service_got_xml_error(req, status, payload):
+            # moto answers every authentication error in XML; JSON services' clients cannot parse
+            # that and show a bare "403". Re-shape it as those services do.
+            text = payload.decode("utf-8", "replace")
+            code = _xml_text(text, "Code") or "AccessDenied"
+            code = {"AccessDenied": "AccessDeniedException"}.get(code, code)
+            message = _unescape(_xml_text(text, "Message") or "Access denied")
+            return self._error(req, ApiError(code, message, status=int(status.split()[0])))
         if req.service == "iam" and status.startswith("200"):
             payload = self._rewrite_after(req, payload)
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(payload))))
         return status, headers, payload
+
+    def _json_service_got_xml_error(self, req: Request, status: str, payload: bytes) -> bool:
+        if not status.startswith("403") or req.service in ("s3", "iam", "sts") or self._is_form(req.environ):
+            return False
+        return payload.lstrip().startswith(b"<") and b"<ErrorResponse" in payload
 
     def _check_before(self, req: Request) -> None:
         action, params = req.action, req.params
@@ -933,7 +946,8 @@ class RootLayer:
         content_type = (req.environ.get("CONTENT_TYPE", "") if req else "") or ""
         service = req.service if req else ""
         request_id = str(uuid.uuid4())
-        if "json" in content_type:
+        is_query = req is not None and (self._is_form(req.environ) or req.service in ("iam", "sts"))
+        if "json" in content_type or (req is not None and service not in ("s3", "") and not is_query):
             body = json.dumps({"__type": err.code, "message": err.message}).encode()
             status, headers, payload = self._bytes(err.status, "application/x-amz-json-1.1", body)
             headers.append(("x-amzn-ErrorType", err.code))
