@@ -142,6 +142,10 @@ def test_an_unprivileged_user_gets_access_denied(sandbox):
     assert user.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 1
     message = refused(user.create_user, "AccessDenied", UserName="sneaky")
     assert "iam:CreateUser" in message
+    # AWS checks permission before input: no hint that the name is taken or malformed.
+    refused(user.create_user, "AccessDenied", UserName="aml@packt")
+    refused(user.create_user, "AccessDenied", UserName="bad name")
+    refused(user.delete_user, "AccessDenied", UserName="AML@Packt")
     refused(user.attach_user_policy, "AccessDenied", UserName="AML@Packt",
             PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")  # fmt: skip
     # A JSON service's refusal arrives in its own shape (moto writes XML), so boto3 names the code.
@@ -201,3 +205,16 @@ def test_login_profile_reset_flag_and_password_survive_updates(sandbox, root):
     refused(own.change_password, "PasswordPolicyViolation", OldPassword=STRONG, NewPassword="weak")
     own.change_password(OldPassword=STRONG, NewPassword=STRONG + "-new")
     assert root.get_login_profile(UserName="newbie")["LoginProfile"]["PasswordResetRequired"] is False
+
+
+def test_an_admin_user_gets_the_same_rules_as_the_root(sandbox, root):
+    _home, info = sandbox
+    root.create_user(UserName="admin")
+    root.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    pair = root.create_access_key(UserName="admin")["AccessKey"]
+    admin = keys_client(info.url, pair["AccessKeyId"], pair["SecretAccessKey"])
+    refused(admin.create_user, "ValidationError", UserName="bad name")
+    refused(admin.create_user, "EntityAlreadyExists", UserName="ADMIN")
+    refused(admin.delete_user, "DeleteConflict", UserName="admin")
+    admin.create_user(UserName="made-by-admin")
+    admin.delete_user(UserName="made-by-admin")
