@@ -10,10 +10,11 @@ know what they are. Used by notebook 00's account picker and by every later note
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 ENTRY_POINT_GROUP = "aml_walkthrough.account_sources"
 
@@ -51,6 +52,25 @@ class AccountSource(Protocol):
         ...
 
 
+class PracticeHooks(Protocol):
+    """Optional extras an account source may offer; callers reach them with ``getattr``.
+
+    ``console_stand_in(step)``: a form standing in for a console-only step (notebook 04), or None.
+    ``checkpoints()``: {"NN": what the account is like at the start of notebook NN}, {} if none.
+    ``reset_to(checkpoint)``: rebuild the account (and its profiles) as at that checkpoint; one sentence back.
+    ``owner_session()``: a context manager yielding a boto3 Session with the account owner's rights for the
+    block's duration (notebook 06's teardown), or None when the source cannot offer one.
+    """
+
+    def console_stand_in(self, step: str, **context: Any) -> Any: ...
+
+    def checkpoints(self) -> dict[str, str]: ...
+
+    def reset_to(self, checkpoint: str) -> str: ...
+
+    def owner_session(self) -> AbstractContextManager[Any] | None: ...
+
+
 class YourAwsFiles:
     """The learner's own AWS files: ``~/.aws`` or the files ``AWS_CONFIG_FILE`` and
     ``AWS_SHARED_CREDENTIALS_FILE`` name (the AWS CLI's own rules)."""
@@ -69,7 +89,29 @@ class YourAwsFiles:
     def handed_over_keys(self) -> Path | None:
         return None
 
+    def console_stand_in(self, step: str, **context: Any) -> None:
+        """A real account has no stand-in: the learner uses the AWS console (notebook 04)."""
+        return None
+
+    def checkpoints(self) -> dict[str, str]:
+        """A real account has no checkpoints."""
+        return {}
+
+    def reset_to(self, checkpoint: str) -> str:
+        """A real account cannot be rewound: say so."""
+        from helpers.errors import WalkthroughError
+
+        raise WalkthroughError(
+            "Jumping to a notebook works only in the practice account: your own AWS account keeps what you did. "
+            "Run the notebooks in order; each one's first cell says where your account stands."
+        )
+
+    def owner_session(self) -> None:
+        """No program may act as your root user: the teardown needs an administrator profile or the console."""
+        return None
+
     def describe(self) -> str:
+        """One sentence for notebook 00's picker."""
         f = self.files()
         return (
             f"A real AWS account reached through your profiles in {f.config_file} and "

@@ -51,5 +51,31 @@ class SandboxAccount:
             "`python -m helpers.sandbox reset` starts it over."
         )
 
+    # Optional hooks (see helpers.sources.PracticeHooks); callers reach them with getattr.
+
+    def console_stand_in(self, step: str, **context):
+        """The simulated console for a console-only step ("root-mfa", "authenticator"), notebook 04."""
+        from helpers.sandbox import console_ui  # ipywidgets loads only when a notebook asks
+
+        return console_ui.stand_in(step, home=self._home, **context)
+
+    def checkpoints(self) -> dict[str, str]:
+        """Notebook "NN" -> the account at its start (``aml.progress.start_from``, workshops)."""
+        from helpers.cleanup import practice
+
+        return practice.checkpoints()
+
+    def reset_to(self, checkpoint: str) -> str:
+        """Rebuild this account and its profiles as at the start of notebook *checkpoint*; one sentence back."""
+        from helpers.cleanup import practice
+
+        return practice.reset_to(checkpoint, home=self._home)
+
+    def owner_session(self):
+        """The root user "signed in to the console": a with-block's boto3 Session (notebook 06's teardown)."""
+        from helpers.cleanup import practice
+
+        return practice.owner_session(home=self._home)
+
     def __repr__(self) -> str:
         return "SandboxAccount()"
