@@ -1,56 +1,109 @@
-"""Who a profile is: STS GetCallerIdentity, classified (root user, IAM user, role, federated).
+"""Who a set of credentials is: STS GetCallerIdentity, classified (root user, IAM user, role, federated).
 
-Used by notebook 00's "who am I" card, notebook 01's check and every later verification.
+The one definition of a caller's identity, used by notebook 00's card, notebook 01's proof
+(``helpers.credentials`` adds sentences for errors) and every later verification.
+GetCallerIdentity needs no permission at all, so it answers for any valid key.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 import boto3
 
 from helpers import aws
 
-ROOT = "root user"
-IAM_USER = "IAM user"
-ASSUMED_ROLE = "assumed role"
-FEDERATED = "federated user"
-UNKNOWN = "unknown identity"
+ROOT = "root"
+IAM_USER = "iam-user"
+ASSUMED_ROLE = "assumed-role"
+FEDERATED_USER = "federated-user"
+OTHER = "other"
+
+KIND_LABELS = {
+    ROOT: "the root user (the account's owner)",
+    IAM_USER: "an IAM user",
+    ASSUMED_ROLE: "an assumed IAM role (temporary credentials)",
+    FEDERATED_USER: "a federated user (temporary credentials)",
+    OTHER: "an identity of another kind",
+}
+
+ROOT_WARNING = (
+    "These are the root user's keys, the most dangerous credential an account has. The root user can "
+    "do anything, including closing the account and changing its contact and payment details, and no "
+    "IAM policy can limit it. Anyone who finds these keys (in a notebook, a screenshot, a repository) "
+    "owns the account, and the bill. Use them only to create your IAM user in notebook 02: notebook 03 "
+    "deletes them."
+)
+
+_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)$")
 
 
 @dataclass(frozen=True)
 class Identity:
-    """The caller behind a profile: account ID, ARN, kind and a short name."""
+    """Who a set of credentials is: account ID, ARN and kind (root, IAM user, role, federated)."""
 
     account_id: str
     arn: str
     kind: str
-    name: str
+    name: str = ""
+    user_id: str = ""
 
     @property
     def is_root(self) -> bool:
         return self.kind == ROOT
 
+    def lines(self) -> list[str]:
+        """The "who you are" card as plain sentences (the root warning last)."""
+        who = KIND_LABELS.get(self.kind, KIND_LABELS[OTHER])
+        named = f" {self.name}" if self.name and self.kind != ROOT else ""
+        out = [f"Account {self.account_id}: you are {who}{named}.", f"ARN: {self.arn}"]
+        if self.is_root:
+            out.append(f"Warning: {ROOT_WARNING}")
+        return out
 
-def classify_arn(arn: str) -> tuple[str, str]:
-    """(kind, name) for a caller ARN, e.g. ``arn:aws:iam::123456789012:user/AML@Packt`` -> (IAM user, AML@Packt)."""
-    parts = arn.split(":", 5)
-    resource = parts[5] if len(parts) == 6 else ""
-    service = parts[2] if len(parts) > 2 else ""
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        who = html.escape(KIND_LABELS.get(self.kind, KIND_LABELS[OTHER]))
+        named = f" <b>{html.escape(self.name)}</b>" if self.name and self.kind != ROOT else ""
+        warning = (
+            '<div class="aml-cred-root-warning" style="color:#b00020;font-weight:bold;margin-top:.5em">'
+            f"&#9888; {html.escape(ROOT_WARNING)}</div>"
+            if self.is_root
+            else ""
+        )
+        return (
+            '<div class="aml-cred-card" style="border:1px solid #999;border-radius:6px;padding:.6em 1em">'
+            "<div><b>Who you are</b></div>"
+            f'<div>Account ID: <code class="aml-cred-account">{html.escape(self.account_id)}</code></div>'
+            f'<div>ARN: <code class="aml-cred-arn">{html.escape(self.arn)}</code></div>'
+            f'<div class="aml-cred-kind">You are {who}{named}.</div>{warning}</div>'
+        )
+
+
+def classify_arn(arn: str, user_id: str = "") -> Identity:
+    """Turn a caller ARN into an ``Identity`` (pure; used by ``who_am_i``)."""
+    match = _ARN.match(arn or "")
+    if not match:
+        return Identity(account_id="", arn=arn, kind=OTHER, user_id=user_id)
+    account, service, resource = match["account"], match["service"], match["resource"]
     if service == "iam" and resource == "root":
-        return ROOT, "root"
+        return Identity(account, arn, ROOT, "", user_id)
     if service == "iam" and resource.startswith("user/"):
-        return IAM_USER, resource.rsplit("/", 1)[-1]
+        return Identity(account, arn, IAM_USER, resource.rsplit("/", 1)[-1], user_id)
     if service == "sts" and resource.startswith("assumed-role/"):
-        role = resource.split("/")[1] if resource.count("/") >= 1 else resource
-        return ASSUMED_ROLE, role
+        parts = resource.split("/")
+        name = "/".join(parts[1:3]) if len(parts) >= 3 else parts[-1]
+        return Identity(account, arn, ASSUMED_ROLE, name, user_id)
     if service == "sts" and resource.startswith("federated-user/"):
-        return FEDERATED, resource.split("/", 1)[1]
-    return UNKNOWN, resource or arn
+        return Identity(account, arn, FEDERATED_USER, resource.split("/", 1)[1], user_id)
+    return Identity(account, arn, OTHER, resource, user_id)
 
 
 def who_am_i(session: boto3.Session) -> Identity:
-    """Ask STS who *session*'s credentials belong to (any valid key may call this; no permission needed)."""
+    """Ask STS who *session*'s credentials belong to; botocore's errors propagate (callers explain them)."""
     answer = aws.client(session, "sts").get_caller_identity()
-    kind, name = classify_arn(answer["Arn"])
-    return Identity(answer["Account"], answer["Arn"], kind, name)
+    return classify_arn(answer.get("Arn", ""), answer.get("UserId", ""))

@@ -119,14 +119,8 @@ class Standing:
         """The standing in a few plain lines (what notebook 00 prints under Run All)."""
         lines = [f"Account: {self.label}", self.description]
         if self.identity:
-            who = self.identity
-            lines.append(f"Profile {self.profile!r} is the {who.kind} {who.name} in account {who.account_id}.")
-            lines.append(f"ARN: {who.arn}")
-            if who.is_root:
-                lines.append(
-                    "Warning: this is the root user, the account's most powerful identity. "
-                    "Notebook 02 creates AML@Packt and notebook 03 deletes the root's keys."
-                )
+            lines.append(f"Active profile: {self.profile}")
+            lines += self.identity.lines()
         elif self.problem:
             lines.append(self.problem)
         return "\n".join(lines)

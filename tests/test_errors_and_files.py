@@ -89,13 +89,14 @@ def test_backup_is_a_0600_copy(tmp_path):
 @pytest.mark.parametrize(
     "arn, kind, name",
     [
-        ("arn:aws:iam::123456789012:root", identity.ROOT, "root"),
+        ("arn:aws:iam::123456789012:root", identity.ROOT, ""),
         ("arn:aws:iam::123456789012:user/AML@Packt", identity.IAM_USER, "AML@Packt"),
         ("arn:aws:iam::123456789012:user/team/AML@Packt", identity.IAM_USER, "AML@Packt"),
-        ("arn:aws:sts::123456789012:assumed-role/Admin/alice", identity.ASSUMED_ROLE, "Admin"),
-        ("arn:aws:sts::123456789012:federated-user/bob", identity.FEDERATED, "bob"),
-        ("arn:aws:iam::123456789012:something", identity.UNKNOWN, "something"),
+        ("arn:aws:sts::123456789012:assumed-role/Admin/alice", identity.ASSUMED_ROLE, "Admin/alice"),
+        ("arn:aws:sts::123456789012:federated-user/bob", identity.FEDERATED_USER, "bob"),
+        ("arn:aws:iam::123456789012:something", identity.OTHER, "something"),
     ],
 )
 def test_classify_arn(arn, kind, name):
-    assert identity.classify_arn(arn) == (kind, name)
+    found = identity.classify_arn(arn)
+    assert (found.kind, found.name) == (kind, name)

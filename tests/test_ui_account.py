@@ -36,7 +36,7 @@ def test_use_remembers_the_choice_and_shows_a_card(fake, monkeypatch):
     from helpers.identity import Identity
 
     monkeypatch.setattr(
-        lesson, "who_am_i", lambda s: Identity("123456789012", "arn:aws:iam::123456789012:root", "root user", "root")
+        lesson, "who_am_i", lambda s: Identity("123456789012", "arn:aws:iam::123456789012:root", "root")
     )
     form = account_form.account_picker()
     form._profile.value = "a"
@@ -45,7 +45,7 @@ def test_use_remembers_the_choice_and_shows_a_card(fake, monkeypatch):
     html = form._out.outputs[-1]["data"]["text/plain"]
     assert "HTML" in html  # an HTML widget was displayed
     card = account_form.standing_html(lesson.standing())
-    assert "123456789012" in card and "root user" in card and "aml-card-warning" in card
+    assert "123456789012" in card and "the root user" in card and "aml-card-warning" in card
     assert not form._use.disabled
 
 

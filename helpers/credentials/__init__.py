@@ -36,8 +36,8 @@ from helpers.credentials.identity import (
     explain_sts_error,
     prove_key_pair,
     prove_profile,
+    prove_session,
     session_from_keys,
-    who_am_i,
 )
 from helpers.credentials.keys import (
     CheckedKeys,
@@ -84,5 +84,5 @@ __all__ = [
     "standing",
     "use_existing_profile",
     "verify_credentials",
-    "who_am_i",
+    "prove_session",
 ]

@@ -6,11 +6,9 @@ right first call to tell a bad key from a missing permission.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -22,99 +20,24 @@ from botocore.exceptions import BotoCoreError, ClientError
 from helpers import aws
 from helpers.credentials.keys import KeyPair
 from helpers.errors import WalkthroughError, error_code, explain
+from helpers.identity import (  # noqa: F401 - re-exported: notebook 01's names for the shared definition
+    ASSUMED_ROLE,
+    FEDERATED_USER,
+    IAM_USER,
+    KIND_LABELS,
+    OTHER,
+    ROOT,
+    ROOT_WARNING,
+    Identity,
+    classify_arn,
+)
 from helpers.sources import AwsFiles
 
-ROOT = "root"
-IAM_USER = "iam-user"
-ASSUMED_ROLE = "assumed-role"
-FEDERATED_USER = "federated-user"
-OTHER = "other"
-
-KIND_LABELS = {
-    ROOT: "the root user (the account's owner)",
-    IAM_USER: "an IAM user",
-    ASSUMED_ROLE: "an assumed IAM role (temporary credentials)",
-    FEDERATED_USER: "a federated user (temporary credentials)",
-    OTHER: "an identity of another kind",
-}
-
-ROOT_WARNING = (
-    "These are the root user's keys, the most dangerous credential an account has. The root user can "
-    "do anything, including closing the account and changing its contact and payment details, and no "
-    "IAM policy can limit it. Anyone who finds these keys (in a notebook, a screenshot, a repository) "
-    "owns the account, and the bill. Use them only to create your IAM user in notebook 02: notebook 03 "
-    "deletes them."
-)
-
-_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)$")
 # AWS's STS/IAM clock-skew messages: "Signature expired: <request> is now earlier than <x> (<server> - 5 min.)"
 _STAMP = r"(\d{8}T\d{6}Z)"
 _SKEW_MESSAGE = re.compile(rf"{_STAMP}.*?\({_STAMP}")
 _SKEW_CODES = {"RequestTimeTooSkewed", "RequestExpired"}
 _SKEW_HINTS = ("signature expired", "signature not yet current", "request time too skewed")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a set of credentials is: account ID, ARN and kind (root, IAM user, role, federated)."""
-
-    account_id: str
-    arn: str
-    kind: str
-    name: str = ""
-    user_id: str = ""
-
-    @property
-    def is_root(self) -> bool:
-        return self.kind == ROOT
-
-    def lines(self) -> list[str]:
-        """The "who you are" card as plain sentences (the root warning last)."""
-        who = KIND_LABELS.get(self.kind, KIND_LABELS[OTHER])
-        named = f" {self.name}" if self.name and self.kind != ROOT else ""
-        out = [f"Account {self.account_id}: you are {who}{named}.", f"ARN: {self.arn}"]
-        if self.is_root:
-            out.append(f"Warning: {ROOT_WARNING}")
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def _repr_html_(self) -> str:
-        who = html.escape(KIND_LABELS.get(self.kind, KIND_LABELS[OTHER]))
-        named = f" <b>{html.escape(self.name)}</b>" if self.name and self.kind != ROOT else ""
-        warning = (
-            '<div class="aml-cred-root-warning" style="color:#b00020;font-weight:bold;margin-top:.5em">'
-            f"&#9888; {html.escape(ROOT_WARNING)}</div>"
-            if self.is_root
-            else ""
-        )
-        return (
-            '<div class="aml-cred-card" style="border:1px solid #999;border-radius:6px;padding:.6em 1em">'
-            "<div><b>Who you are</b></div>"
-            f'<div>Account ID: <code class="aml-cred-account">{html.escape(self.account_id)}</code></div>'
-            f'<div>ARN: <code class="aml-cred-arn">{html.escape(self.arn)}</code></div>'
-            f'<div class="aml-cred-kind">You are {who}{named}.</div>{warning}</div>'
-        )
-
-
-def classify_arn(arn: str, user_id: str = "") -> Identity:
-    """Turn a caller ARN into an ``Identity`` (pure; used by ``who_am_i``)."""
-    match = _ARN.match(arn or "")
-    if not match:
-        return Identity(account_id="", arn=arn, kind=OTHER, user_id=user_id)
-    account, service, resource = match["account"], match["service"], match["resource"]
-    if service == "iam" and resource == "root":
-        return Identity(account, arn, ROOT, "", user_id)
-    if service == "iam" and resource.startswith("user/"):
-        return Identity(account, arn, IAM_USER, resource.rsplit("/", 1)[-1], user_id)
-    if service == "sts" and resource.startswith("assumed-role/"):
-        parts = resource.split("/")
-        name = "/".join(parts[1:3]) if len(parts) >= 3 else parts[-1]
-        return Identity(account, arn, ASSUMED_ROLE, name, user_id)
-    if service == "sts" and resource.startswith("federated-user/"):
-        return Identity(account, arn, FEDERATED_USER, resource.split("/", 1)[1], user_id)
-    return Identity(account, arn, OTHER, resource, user_id)
 
 
 def clock_skew(exc: ClientError, now: datetime | None = None) -> timedelta | None:
@@ -195,7 +118,7 @@ def session_from_keys(pair: KeyPair, files: AwsFiles, region: str | None = None)
     return boto3.Session(botocore_session=core, region_name=region or "us-east-1")
 
 
-def who_am_i(session: boto3.Session) -> Identity:
+def prove_session(session: boto3.Session) -> Identity:
     """Ask STS who *session* is (notebooks 01 to 05); raise ``WalkthroughError`` with the fix."""
     try:
         answer = aws.client(session, "sts").get_caller_identity()
@@ -206,7 +129,7 @@ def who_am_i(session: boto3.Session) -> Identity:
 
 def prove_key_pair(pair: KeyPair, files: AwsFiles, region: str | None = None) -> Identity:
     """Prove unsaved keys live against the account's endpoint, before saving them (notebook 01)."""
-    return who_am_i(session_from_keys(pair, files, region))
+    return prove_session(session_from_keys(pair, files, region))
 
 
 def prove_profile(files: AwsFiles, profile: str) -> Identity:
@@ -215,4 +138,4 @@ def prove_profile(files: AwsFiles, profile: str) -> Identity:
         session = aws.make_session(files, profile)
     except BotoCoreError as exc:
         raise WalkthroughError(explain(exc)) from None
-    return who_am_i(session)
+    return prove_session(session)

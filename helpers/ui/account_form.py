@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from helpers import account as account_logic
 from helpers import lesson
 from helpers.errors import explain
+from helpers.identity import KIND_LABELS, OTHER
 from helpers.sources import available_sources
 
 NO_PROFILE = "(none yet: notebook 01 sets one up)"
@@ -27,7 +28,8 @@ def standing_html(standing: lesson.Standing) -> str:
     note = ""
     if standing.identity:
         who = standing.identity
-        rows += [("Account ID", who.account_id), ("ARN", who.arn), ("Identity", f"{who.kind}: {who.name}")]
+        kind = KIND_LABELS.get(who.kind, KIND_LABELS[OTHER])
+        rows += [("Account ID", who.account_id), ("ARN", who.arn), ("Identity", f"{kind} {who.name}".strip())]
         if who.is_root:
             colour = "#c62828"
             note = (
