@@ -11,7 +11,6 @@ from pathlib import Path
 from helpers.cleanup.plan import ProfileState
 from helpers.credentials import files as profile_files
 from helpers.sources import AwsFiles
-from helpers.textfiles import backup, write_atomic
 from helpers.users.observe import profile_owner
 from helpers.users.profiles import read_profile_key_id
 
@@ -33,18 +32,4 @@ def profile_state(files: AwsFiles, profile: str, user_keys: tuple[str, ...] = ()
 
 def remove_profile(files: AwsFiles, profile: str) -> list[Path]:
     """Remove *profile* from both files after a dated backup of each changed file; returns the backups."""
-    saved: list[Path] = []
-    for path, section in (
-        (files.credentials_file, profile),
-        (files.config_file, profile_files.config_section(profile)),
-    ):
-        text, updater = profile_files._load(path)
-        if text is None or not updater.has_section(section):
-            continue
-        profile_files._check_writable(path)
-        updater.remove_section(section)
-        copy = backup(path)
-        if copy is not None:
-            saved.append(copy)
-        write_atomic(path, str(updater))
-    return saved
+    return list(profile_files.remove_profile(files, profile).backups)
