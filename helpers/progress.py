@@ -42,6 +42,8 @@ class Position:
         """ "You are here: …" in one sentence (two when this notebook is ahead of the account)."""
         if self.stage == "done":
             where = "the lesson is done and cleaned up"
+        elif self.stage == "05":
+            where = "your account is secured, ready for notebooks 05 (Security status) and 06 (Clean up)"
         else:
             where = f"your account is ready for notebook {self.stage} ({NOTEBOOKS[self.stage]})"
         out = f"You are here: {where}. {self.evidence}"
