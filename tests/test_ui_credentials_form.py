@@ -255,3 +255,15 @@ def test_the_button_is_disabled_while_it_works(source, monkeypatch):
     assert seen == [True]
     assert "stopped here" in text_of(form)
     assert not form._save.disabled
+
+
+def test_after_a_save_the_plan_says_the_profile_holds_the_key_not_that_it_already_exists(source, keys):
+    key_id, secret = keys
+    form = CredentialsForm()
+    form._key_id.value = key_id
+    form._secret.value = secret
+    form._save.click()
+    assert "holds the key you just saved" in form._plan.value
+    assert "already exists" not in form._plan.value
+    form._name.value = "root-keys"  # the same profile, looked at again: still the neutral sentence
+    assert "holds the key you just saved" in form._plan.value

@@ -29,6 +29,7 @@ class CredentialsForm(widgets.VBox):
 
     def __init__(self, account: Account | None = None) -> None:
         self._account = account or account_logic.current_account()
+        self._just_saved: str | None = None
         self._files = self._account.files()
         wide = {"description_width": "11em"}
         layout = widgets.Layout(width="36em")
@@ -159,6 +160,13 @@ class CredentialsForm(widgets.VBox):
                 overwrite=self._overwrite.value,
             )
         except WalkthroughError as exc:
+            if isinstance(exc, logic.ProfileExistsError) and self._name.value.strip() == self._just_saved:
+                # Right after a save the profile exists *because* of it: say so, not "already exists".
+                self._plan.value = (
+                    f"<p>Profile <code>{html.escape(self._just_saved)}</code> holds the key you just saved. "
+                    "To save another key, choose another profile name or tick 'Replace the profile if it exists'.</p>"
+                )
+                return
             self._plan.value = f'<p style="color:#b25e00">{html.escape(str(exc))}</p>'
             return
         confirm = (
@@ -236,6 +244,7 @@ class CredentialsForm(widgets.VBox):
             overwrite=self._overwrite.value,
         )
         self._account = account_logic.use_profile(profile)
+        self._just_saved = profile
         self._say("\n".join([*outcome.lines(), f"Profile {profile} is now the active profile for the next notebooks."]))
         self._out.append_display_data(outcome.identity)
         self._overwrite.value = False
