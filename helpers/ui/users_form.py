@@ -24,27 +24,55 @@ TYPE = "I will type one"
 
 
 class PasswordReveal(widgets.VBox):
-    """Shows a generated password once, inside the widget only, until "I've stored it" is clicked."""
+    """Shows a generated password once, inside the widget only, until "I've stored it" is clicked.
 
-    def __init__(self, password: users.Secret, signin_url: str | None) -> None:
-        url = html.escape(signin_url or "")
-        self._secret = widgets.HTML(
-            f"<p>Console password for {html.escape(users.USER_NAME)} (shown once; AWS asks for a new one at "
-            f"first sign-in): <code class='aml-users-secret-value'>{html.escape(password.reveal())}</code></p>"
-            + (f"<p>Sign in at <a href='{url}' target='_blank'>{url}</a></p>" if url else "")
-        )
+    With *hidden* (the cell applied the plan by itself, e.g. Run All in the practice account)
+    the password stays in the kernel until "Show it once" is clicked: a widget's value is saved
+    with the notebook when widget state is saved, so it must not be on the page unasked.
+    """
+
+    def __init__(self, password: users.Secret, signin_url: str | None, hidden: bool = False) -> None:
+        self._password: users.Secret | None = password
+        self._url = html.escape(signin_url or "")
+        self._secret = widgets.HTML()
         self._secret.add_class("aml-users-secret")
+        self._show = widgets.Button(description="Show it once", icon="eye")
+        self._show.add_class("aml-users-show")
+        self._show.on_click(self._on_show)
         self._stored = widgets.Button(description="I've stored it", icon="lock", button_style="success")
         self._stored.add_class("aml-users-stored")
         self._stored.on_click(self._on_stored)
-        super().__init__([self._secret, self._stored])
+        super().__init__([self._secret, self._show, self._stored])
         self.add_class("aml-users-reveal")
+        if hidden:
+            self._secret.value = (
+                f"<p>A strong console password was generated and set for {html.escape(users.USER_NAME)}. "
+                "It is not on this page (a notebook saved with its widgets would keep it): click "
+                "<b>Show it once</b>, store it in your password manager, then click <b>I've stored it</b>.</p>"
+            )
+            self._stored.layout.display = "none"
+        else:
+            self._on_show(self._show)
+
+    def _on_show(self, _button: widgets.Button) -> None:
+        if self._password is None:
+            return
+        url = self._url
+        self._secret.value = (
+            f"<p>Console password for {html.escape(users.USER_NAME)} (shown once; AWS asks for a new one at "
+            f"first sign-in): <code class='aml-users-secret-value'>{html.escape(self._password.reveal())}</code></p>"
+            + (f"<p>Sign in at <a href='{url}' target='_blank'>{url}</a></p>" if url else "")
+        )
+        self._show.layout.display = "none"
+        self._stored.layout.display = None
 
     def _on_stored(self, _button: widgets.Button) -> None:
         # Clear the value itself, not just hide it: widget state could otherwise be saved.
+        self._password = None
         self._secret.value = "<p>Password cleared from this page. Use your password manager from now on.</p>"
         self._stored.disabled = True
         self._stored.layout.display = "none"
+        self._show.layout.display = "none"
 
     @property
     def showing(self) -> bool:
@@ -76,6 +104,8 @@ class SetupForm(widgets.VBox):
         self._check.add_class("aml-users-password-check")
         self._check.on_click(self._on_check)
         self._reveal_box = widgets.VBox()
+        # Applied by running the cell (practice account, Run All): nobody has asked to see the password yet.
+        self._auto = practice if auto is None else auto
         self._pending: users.Secret | None = None  # a typed password, held only until Apply
         self._confirm: ConfirmApply | None = None
         children: list[widgets.Widget] = []
@@ -146,7 +176,7 @@ class SetupForm(widgets.VBox):
     def _done(self, result) -> None:
         self.result = result
         if result is not None and getattr(result, "password", None) is not None and not self._reveal_box.children:
-            self._reveal_box.children = [PasswordReveal(result.password, result.signin_url)]
+            self._reveal_box.children = [PasswordReveal(result.password, result.signin_url, hidden=self._auto)]
         elif result is not None and getattr(result, "signin_url", None):
             self._out.append_stdout(f"{users.USER_NAME} signs in at {result.signin_url}\n")
 
