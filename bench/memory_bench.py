@@ -128,8 +128,14 @@ def run() -> dict:
     finally:
         server.stop(home)
     per_learner = sandbox + kernel
+    print(f"  practice account {sandbox:.0f} MiB + kernel {kernel:.0f} MiB = {per_learner:.0f} MiB per learner")
+    if hub_server:
+        print(f"  on JupyterHub each learner also has a Jupyter server: {hub_server:.0f} MiB")
     rooms = {n: need_gb(n, per_learner) for n in ROOMS}
     hub_rooms = {n: need_gb(n, per_learner + hub_server) for n in ROOMS} if hub_server else {}
+    for n, gb in rooms.items():
+        extra = f" ({hub_rooms[n]} GB on JupyterHub)" if hub_rooms else ""
+        print(f"  {n:>3} learners need {gb} GB{extra}")
     return {
         "sandbox_rss_mib": round(sandbox, 1),
         "kernel_rss_mib": round(kernel, 1),
@@ -145,6 +151,4 @@ def run() -> dict:
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(run(), indent=2))
+    run()
