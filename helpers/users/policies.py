@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.errors import WalkthroughError
+
 USER_NAME = "AML@Packt"
 GROUP_NAME = "aml-packt-users"
 ROOT_PROFILE = "root-keys"
@@ -98,7 +100,7 @@ BASE_SERVICES: tuple[str, ...] = tuple(s.key for s in SERVICES if s.base)
 OPTIONAL_SERVICES: tuple[str, ...] = tuple(s.key for s in SERVICES if not s.base)
 
 
-class UnknownServiceError(ValueError):
+class UnknownServiceError(WalkthroughError, ValueError):
     """A service name that is not in the catalogue (message lists the valid ones)."""
 
 
