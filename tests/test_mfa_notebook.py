@@ -1,8 +1,4 @@
-"""Notebook 04 run headless against the practice account: completes, turns root MFA on, converges, shows no seed.
-
-The account source's console hook (``console_stand_in``) is injected through an IPython startup
-file when ``SandboxAccount`` does not have it yet, exactly as proposed for ``helpers/sandbox/source.py``.
-"""
+"""Notebook 04 run headless against the practice account: completes, turns root MFA on, converges, shows no seed."""
 
 from __future__ import annotations
 
@@ -15,19 +11,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04-mfa.ipynb"
 BASE32_RUN = re.compile(r"[A-Z2-7]{32,}")  # a TOTP seed: AWS's are 32 to 64 Base32 characters
-HOOK = """
-from helpers.sandbox import source as _source
-
-
-def _console_stand_in(self, step, **context):
-    from helpers.sandbox import console_ui
-
-    return console_ui.stand_in(step, home=self._home, **context)
-
-
-if not hasattr(_source.SandboxAccount, "console_stand_in"):
-    _source.SandboxAccount.console_stand_in = _console_stand_in
-"""
 
 
 def _practice_running() -> bool:
@@ -70,10 +53,6 @@ def test_notebook_04_headless_then_again(tmp_path, monkeypatch):
     from helpers import account
     from helpers.sandbox import console, scenarios
 
-    startup = tmp_path / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-console-hook.py").write_text(HOOK)
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     scenarios.reset(at="04")
     assert account.current_account().profile == "aml-packt"
 

@@ -38,7 +38,7 @@ def test_clean_up_runs_in_the_browser(tmp_path, monkeypatch):
         open_notebook(page, lab, NAME)
         run_all(page)
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-        assert "ready for notebook 05" in notebook.locator(".aml-progress-here").inner_text()
+        assert "secured, ready for notebooks 05" in notebook.locator(".aml-progress-here").inner_text()
         card = notebook.locator(".aml-status-card").first
         card.wait_for()
         assert "5 of 5 done" in card.inner_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -12,19 +11,10 @@ from .browser_support import browser_page, open_notebook, require_browser, run_a
 pytestmark = pytest.mark.browser
 
 
-def render_every_cell(tmp_path) -> None:
-    """Turn off JupyterLab's notebook windowing: off-screen cells would show no prompt, and Run All's
-    wait (which reads every prompt) would never end. Read by the server at page load."""
-    path = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"windowingMode": "none"}))
-
-
 def test_typing_keys_into_the_form_shows_the_who_you_are_card(tmp_path):
     require_browser()
     started = time.monotonic()
     with running_lab(tmp_path) as lab, browser_page() as page:
-        render_every_cell(tmp_path)
         open_notebook(page, lab, "01-set-up-credentials.ipynb")
         run_all(page)
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")

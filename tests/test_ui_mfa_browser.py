@@ -3,7 +3,6 @@ simulated authenticator shows, and sees the check turn green (headless Chromium)
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -12,17 +11,10 @@ import pytest
 from helpers.sandbox import scenarios, server
 
 from .browser_support import browser_page, open_notebook, require_browser, running_lab, screenshot
-from .test_mfa_notebook import BASE32_RUN, HOOK
+from .test_mfa_notebook import BASE32_RUN
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
-
-
-def render_every_cell(tmp_path) -> None:
-    """No notebook windowing: off-screen cells would show no prompt (read by the server at page load)."""
-    path = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"windowingMode": "none"}))
 
 
 def run_menu(page, item: str | re.Pattern) -> None:
@@ -37,12 +29,8 @@ def shown_code(app) -> str:
 def test_typing_the_simulated_apps_codes_turns_the_check_green(tmp_path):
     require_browser()
     started = time.monotonic()
-    ipython = tmp_path / "ipython"
-    (ipython / "profile_default" / "startup").mkdir(parents=True)
-    (ipython / "profile_default" / "startup" / "00-console-hook.py").write_text(HOOK)
-    env = {"IPYTHONDIR": str(ipython), "AML_WALKTHROUGH_PROFILE": "aml-packt"}
+    env = {"AML_WALKTHROUGH_PROFILE": "aml-packt"}
     with running_lab(tmp_path, env) as lab, browser_page() as page:
-        render_every_cell(tmp_path)
         server.start(lab.state)
         scenarios.reset(at="04", home=lab.state)
         open_notebook(page, lab, "04-mfa.ipynb")

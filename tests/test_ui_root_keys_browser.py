@@ -12,20 +12,12 @@ from .browser_support import browser_page, open_notebook, require_browser, run_a
 pytestmark = pytest.mark.browser
 
 
-def render_every_cell(tmp_path) -> None:
-    """Turn off notebook windowing so every cell shows its prompt (Run All's wait reads them all)."""
-    path = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"windowingMode": "none"}))
-
-
 def test_run_all_deletes_the_root_keys_and_check_again_passes(tmp_path):
     require_browser()
     from helpers.sandbox import console, scenarios
 
     started = time.monotonic()
     with running_lab(tmp_path) as lab, browser_page() as page:
-        render_every_cell(tmp_path)
         # The lab's own practice account, at the start of notebook 03, with aml-packt active.
         scenarios.reset(at="03", home=lab.state)
         (lab.state / "account.json").write_text(json.dumps({"source": "sandbox", "profile": "aml-packt"}))

@@ -20,18 +20,10 @@ def start_at_notebook_02(lab) -> None:
     (lab.state / "account.json").write_text(json.dumps({"source": "sandbox", "profile": "root-keys"}))
 
 
-def render_every_cell(tmp_path) -> None:
-    """Windowing off, so off-screen cells show their prompts and Run All's wait can see them."""
-    path = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"windowingMode": "none"}))
-
-
 def test_run_all_creates_aml_packt_then_toggle_athena(tmp_path):
     require_browser()
     started = time.monotonic()
     with running_lab(tmp_path) as lab, browser_page() as page:
-        render_every_cell(tmp_path)
         start_at_notebook_02(lab)
         open_notebook(page, lab, "02-create-aml-packt.ipynb")
         run_all(page)
