@@ -135,3 +135,8 @@ def backdate_access_key(access_key_id: str, days: int, home: Path | None = None)
 def wipe_account(scenario: str, home: Path | None = None, fresh: bool = False) -> None:
     """Wipe moto and the root's state (*fresh*: moto is still empty); the caller then builds *scenario*."""
     _post("/_sandbox/reset", {"scenario": scenario, "wipe": not fresh}, home=home)
+
+
+def issued_secrets(home: Path | None = None) -> list[str]:
+    """Every secret the practice account handed out or was given since it started (for the test suite's leak search)."""
+    return list(_post("/_sandbox/issued-secrets", home=home).get("secrets", []))

@@ -260,6 +260,10 @@ class RootLayer:
         # moto drops PasswordResetRequired on CreateLoginProfile and erases the password when
         # UpdateLoginProfile leaves it out; kept here (memory only, like moto's own copy) to fix both.
         self.console_passwords: dict[str, tuple[str, bool]] = {}
+        # Every secret this account handed out or was given (key secrets, MFA seeds, console
+        # passwords), kept in memory only and never logged: the test suite's leak search asks for
+        # them through the token-protected ``/_sandbox/issued-secrets`` (a reset keeps them).
+        self.issued_secrets: set[str] = set()
 
     # ------------------------------------------------------------------ WSGI plumbing
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -569,6 +573,7 @@ class RootLayer:
             raise ApiError("LimitExceeded", f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS}")
         key = RootKey(new_key_id(), new_secret(), _now())
         self.root.keys.append(key)
+        self.issued_secrets.add(key.secret)
         return key
 
     # ------------------------------------------------------------------ everyone else
@@ -577,8 +582,16 @@ class RootLayer:
 
     def _forward(self, req: Request, auth: bool) -> tuple[str, list, bytes]:
         """Pass the request to moto, with the fidelity checks before and the root's facts after."""
+        if req.service == "iam" and req.action in ("CreateLoginProfile", "UpdateLoginProfile", "ChangePassword"):
+            # Typed passwords are secrets too, even the ones the policy refuses.
+            self.issued_secrets.update(
+                req.params[name] for name in ("Password", "NewPassword", "OldPassword") if req.params.get(name)
+            )
         if req.service == "iam" and (not auth or self._may_attempt(req)):
             self._check_before(req)
+        local = self._answer_here(req, auth)
+        if local is not None:
+            return local
         req.environ["wsgi.input"] = io.BytesIO(req.body)
         status, headers, payload = self._call_moto(req.environ, auth=auth)
         if req.service == "iam" and req.action == "ChangePassword":
@@ -601,6 +614,44 @@ class RootLayer:
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(payload))))
         return status, headers, payload
+
+    def _answer_here(self, req: Request, auth: bool) -> tuple[str, list, bytes] | None:
+        """IAM actions moto lacks (it fails inside): answered here, after moto has checked the caller."""
+        handler = getattr(self, f"_local_{req.action}", None)
+        if req.service != "iam" or handler is None:
+            return None
+        if auth:
+            # moto checks the signature and the user's permission before it looks for the action:
+            # a 4xx is its verdict on the caller; a failure past that point means "allowed".
+            req.environ["wsgi.input"] = io.BytesIO(req.body)
+            try:
+                status, headers, payload = self._call_moto(req.environ, auth=True)
+            except Exception:  # moto has no code for this action
+                status, headers, payload = "500 Internal Server Error", [], b""
+            if status.startswith("4"):
+                return status, headers, payload
+        return handler(req)
+
+    def _local_ListServiceSpecificCredentials(self, req: Request) -> tuple[str, list, bytes]:
+        # The lesson creates no service-specific credentials (CodeCommit, Keyspaces): always none.
+        return self._ok(req, "<ServiceSpecificCredentials/><IsTruncated>false</IsTruncated>")
+
+    def _local_ResyncMFADevice(self, req: Request) -> tuple[str, list, bytes]:
+        serial = req.params.get("SerialNumber", "")
+        seed = self.mfa_seeds.get(serial)
+        if seed is None and self.root.mfa_enabled and serial == self.root.mfa_serial:
+            seed = self.root.mfa_seed
+        if seed is None:
+            raise ApiError("NoSuchEntity", f"MFA Device with serial number {escape(serial)} does not exist.")
+        # Resync exists for a drifted clock: any two consecutive codes in the window will do (even
+        # one already used to enable); the step is then remembered, so those codes cannot enable again.
+        step = _totp.matching_step(
+            seed, req.params.get("AuthenticationCode1", ""), req.params.get("AuthenticationCode2", "")
+        )
+        if step is None:
+            raise ApiError("InvalidAuthenticationCode", "Authentication code for device is not valid.")
+        self.mfa_last_step[serial] = max(step, self.mfa_last_step.get(serial, -1))
+        return self._ok(req, None)
 
     def _json_service_got_xml_error(self, req: Request, status: str, payload: bytes) -> bool:
         if not status.startswith("403") or req.service in ("s3", "iam", "sts") or self._is_form(req.environ):
@@ -708,6 +759,7 @@ class RootLayer:
 
     def _rewrite_after(self, req: Request, payload: bytes) -> bytes:
         action, text = req.action, payload.decode("utf-8")
+        self._remember_secrets(req, text)
         if action == "GetAccountSummary":
             text = self._rewrite_summary(text)
         elif action == "GetCredentialReport":
@@ -731,6 +783,13 @@ class RootLayer:
         elif action in ("CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"):
             text = self._fix_login_profile(req, text)
         return text.encode("utf-8")
+
+    def _remember_secrets(self, req: Request, text: str) -> None:
+        """Note the key secret a successful CreateAccessKey handed out (for the leak search only)."""
+        if req.action == "CreateAccessKey":
+            secret = _xml_text(text, "SecretAccessKey")
+            if secret:
+                self.issued_secrets.add(_unescape(secret))
 
     def _fix_login_profile(self, req: Request, text: str) -> str:
         params, action = req.params, req.action
@@ -946,6 +1005,9 @@ class RootLayer:
             return text
         seed = base64.b64decode(seed_b64).decode("ascii")
         self.mfa_seeds[serial] = seed
+        self.issued_secrets.add(seed)
+        # A new device under an old name has a new seed: codes used with the old one say nothing.
+        self.mfa_last_step.pop(serial, None)
         name = serial.split(":mfa/", 1)[-1].rsplit("/", 1)[-1]
         png = base64.b64encode(qr_png(otpauth_uri(name, self.account_id, seed))).decode("ascii")
         return re.sub(r"<QRCodePNG>[^<]*</QRCodePNG>", f"<QRCodePNG>{png}</QRCodePNG>", text, count=1)
@@ -1022,6 +1084,7 @@ class RootLayer:
             "/_sandbox/root/mfa/enable": self.console_enable_mfa,
             "/_sandbox/root/mfa/remove": self.console_remove_mfa,
             "/_sandbox/backdate-key": self.console_backdate_key,
+            "/_sandbox/issued-secrets": lambda d: {"secrets": sorted(self.issued_secrets)},
         }
         handler = handlers.get(path)
         if handler is None:
@@ -1110,7 +1173,10 @@ class RootLayer:
             )
         seed = base64.b32encode(secrets.token_bytes(40)).decode("ascii")
         self.root.pending_seed = seed
+        self.issued_secrets.add(seed)
         serial = f"arn:aws:iam::{self.account_id}:mfa/{ROOT_MFA_NAME}"
+        # Removed and assigned again within a minute: the new seed's codes are not "reused".
+        self.mfa_last_step.pop(serial, None)
         png = qr_png(otpauth_uri(ROOT_MFA_NAME, self.account_id, seed))
         return {"serial": serial, "seed": seed, "qr_png": base64.b64encode(png).decode("ascii")}
 
@@ -1125,7 +1191,7 @@ class RootLayer:
         if step is None:
             raise ApiError(
                 "InvalidAuthenticationCode",
-                "Authentication code for device is not valid: type two consecutive codes from the app.",
+                "Authentication code for device is not valid.",
             )
         self.mfa_last_step[serial] = step
         self.root.mfa_serial, self.root.mfa_seed, self.root.pending_seed = serial, seed, None
