@@ -106,11 +106,12 @@ def practice(home: Path, scenario: str = "new-account", at: str | None = None) -
     home.mkdir(parents=True, exist_ok=True)
     saved = {k: os.environ.get(k) for k in ("AML_WALKTHROUGH_HOME", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")}
     try:
+        # This process (forms, logic functions) sees the same folder the kernels see; set first,
+        # so a checkpoint's reset makes its profile the active one here too.
+        os.environ.update({k: Practice(home, "").env()[k] for k in saved})
         info = server.start(home=home)
         p = Practice(home, info.url)
         p.reset(scenario, at=at)
-        # This process (forms, logic functions) sees the same folder the kernels see.
-        os.environ.update({k: p.env()[k] for k in saved})
         yield p
     finally:
         for name, value in saved.items():
