@@ -25,9 +25,13 @@ def test_practice_applies_when_the_cell_runs_and_shows_password_once(moto_accoun
     form = SetupForm(session, files, practice=True)
     assert form.value is not None and form.value.ok, form.value.error
     reveal = form._reveal_box.children[0]
-    assert isinstance(reveal, PasswordReveal) and reveal.showing
     secret = form.value.password.reveal()
-    assert html.escape(secret) in reveal._secret.value
+    # Applied by running the cell: the password stays off the page (and out of saved widget state)
+    # until the learner asks for it.
+    assert isinstance(reveal, PasswordReveal) and not reveal.showing
+    assert html.escape(secret) not in reveal._secret.value and "Show it once" in reveal._secret.value
+    reveal._show.click()
+    assert reveal.showing and html.escape(secret) in reveal._secret.value
     assert secret not in text(form._out) + text(form.confirm._out)  # never in printed output
     assert "signin.aws.amazon.com/console" in reveal._secret.value
     reveal._stored.click()

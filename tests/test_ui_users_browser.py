@@ -34,8 +34,11 @@ def test_run_all_creates_aml_packt_then_toggle_athena(tmp_path):
         applied = form.locator(".aml-confirm-out").inner_text()
         assert "Created user AML@Packt." in applied and "saved it in profile aml-packt" in applied
         assert "AmazonS3FullAccess" in form.locator(".aml-confirm-plan").inner_text()
-        # The generated password is visible in its widget only, until "I've stored it".
+        # The generated password is not on the page until the learner asks, then only until "I've stored it".
+        assert form.locator(".aml-users-secret-value").count() == 0
+        form.locator(".aml-users-show button, button.aml-users-show").first.click()
         secret = form.locator(".aml-users-secret-value")
+        secret.wait_for()
         assert secret.is_visible() and len(secret.inner_text()) >= 14
         password = secret.inner_text()
         form.locator(".aml-users-stored button, button.aml-users-stored").first.click()

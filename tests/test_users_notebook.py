@@ -70,7 +70,8 @@ def test_notebook_02_headless_then_again(tmp_path, monkeypatch):
         creds = files.credentials_file.read_text()
         saved_secret = creds.split("[aml-packt]")[1].split("aws_secret_access_key")[1].split("\n")[0].strip(" =")
         assert saved_secret not in "\n".join(results + printed)  # the key's secret is never shown
-        assert "aml-users-secret-value" in htmls  # the generated password only inside its widget
+        # Under Run All the generated password is not on the page until "Show it once" is clicked.
+        assert "aml-users-secret-value" not in htmls and "Show it once" in htmls
         root = aws.make_session(files, "root-keys")
         obs = users.observe(root, files)
         assert [k.key_id for k in obs.keys] == [key_id] and obs.login_profile and obs.user_in_group
