@@ -267,6 +267,14 @@ def teardown_wrong_id(ctx) -> str:
     return out_text(form._out)
 
 
+TYPED_PASSWORDS = [
+    "correct-horse-battery-9",
+    "CORRECT-HORSE-BATTERY-9",
+    "Correct-Horse-Battery",
+    "CorrectHorseBattery9",
+    "Correct-Horse\tBattery-9",
+]
+
 CASES = [
     # --- 01: keys typed into the form (issue 4)
     Case("keys-empty", "01", typed("", ""), "The access key ID is empty. Paste the 20-character ID"),
@@ -425,5 +433,10 @@ def test_bad_input_says_what_to_do_and_changes_nothing(case: Case, ctx: Ctx):
     print(f"{case.id}: {shown.strip()}")
     assert case.expect in shown, shown
     assert "Traceback" not in shown
+    # Whatever secret was typed, the sentence never repeats it.
+    typed_secrets = [SECRET, SECRET[:20], *TYPED_PASSWORDS]
+    if ctx.paths.rootkey_csv.exists():
+        typed_secrets.append(real_key(ctx)[1])
+    assert not [s for s in typed_secrets if s in shown]
     assert after[0] == before[0], "the account changed"
     assert after[1] == before[1], "the files changed"

@@ -102,3 +102,35 @@ def test_double_clicking_the_action_buttons_acts_once(lesson):
         form._create.click()
         devices = ls.iam_snapshot(lesson)["virtual_mfa"]
     assert devices.count(first) == 1 and len(devices) == 1, (devices, _form_out(form))
+
+    # 03: Deactivate, Verify, Delete on the real-account path, each clicked twice.
+    import dataclasses
+
+    from helpers import root_keys
+    from helpers.sandbox import console
+    from helpers.ui.root_keys_form import RootKeysForm
+
+    lesson.reset(at="03")
+    form = RootKeysForm(dataclasses.replace(root_keys.actions_for_account(), practice=False), auto=False)
+    key_id = console.root_state(home=lesson.home)["access_keys"][0]["access_key_id"]
+    form._typed.value = key_id
+    for step in ("deactivate", "verify", "delete"):
+        form._buttons[step].click()
+        form._buttons[step].click()
+    assert console.root_state(home=lesson.home)["access_keys"] == [], form._results["delete"].value
+    assert "Deleted root access key" in form._results["delete"].value
+
+    # 06: the clean-up's Apply (account ID typed), twice.
+    from helpers.cleanup.notebook import apply_cleanup, prepare
+    from helpers.ui.cleanup_form import CleanupForm
+
+    lesson.reset(at="06")
+    form = CleanupForm(prepare, lambda plan, admin: apply_cleanup(plan, admin), practice=False)
+    form._button.click()
+    form._button.click()  # planning twice shows one plan
+    confirm = form.confirm
+    confirm._typed.value = "381492058731"
+    confirm._button.click()
+    confirm._button.click()
+    out = "".join(o.get("text", "") for o in confirm._out.outputs)
+    assert out.count("Deleted user AML@Packt.") == 1 and "AML@Packt" not in ls.iam_snapshot(lesson)["users"]
