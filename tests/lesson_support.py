@@ -204,7 +204,7 @@ def file_bytes(p: Practice) -> dict[str, bytes]:
     return out
 
 
-def run_notebook(path: Path, p: Practice, timeout: int = 180, km=None):
+def run_notebook(path: Path, p: Practice, timeout: int = 180):
     """Execute *path* headless with widget state saved (as a learner with "save widget state" on)."""
     import nbformat
     from nbclient import NotebookClient
@@ -216,12 +216,8 @@ def run_notebook(path: Path, p: Practice, timeout: int = 180, km=None):
         kernel_name="python3",
         store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},
-        km=km,
     )
-    if km is None:
-        client.execute(env=p.env())
-    else:
-        client.execute()
+    client.execute(env=p.env())  # the kernel sees this practice account only
     return nb
 
 

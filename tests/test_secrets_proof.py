@@ -10,8 +10,11 @@ paths with a known secret in the input and checks that no message repeats it.
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 
 import nbformat
+import pytest
 
 from tests import lesson_support as ls
 
@@ -35,7 +38,7 @@ def _hits(secrets: list[str], texts: dict[str, str]) -> list[str]:
 
 
 def test_the_whole_lesson_saved_with_widget_state_holds_no_issued_secret(tmp_path, capfd):
-    from helpers.sandbox import console
+    from helpers.sandbox import console, server
 
     saved = tmp_path / "saved"
     saved.mkdir()
@@ -47,6 +50,14 @@ def test_the_whole_lesson_saved_with_widget_state_holds_no_issued_secret(tmp_pat
                 assert nb.metadata.get("widgets"), f"{path.name}: widget state was not saved"
             nbformat.write(nb, saved / path.name)
         issued = console.issued_secrets(home=p.home)
+        # The list is for the holder of the server's token only (server.json, 0600).
+        for headers in ({}, {"X-Aml-Sandbox-Token": "guess"}):
+            request = urllib.request.Request(
+                f"{p.url}/_sandbox/issued-secrets", data=b"{}", headers=headers, method="POST"
+            )
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                server.LOCAL_OPENER.open(request, timeout=10)
+            assert refused.value.code == 403
         texts = {f"saved {f.name}": f.read_text() for f in sorted(saved.iterdir())}
         for f in sorted(p.home.rglob("*")):
             if f.is_file() and not f.name.startswith(HOLDERS):
