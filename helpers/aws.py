@@ -12,7 +12,7 @@ from helpers.sources import AwsFiles
 # errors with exponential backoff and jitter. Short connect timeout: a stopped local
 # account or a dead network should say so in seconds, not minutes.
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4},
+    retries={"mode": "standard", "max_attempts": 4},  # 4 retries after the first try
     connect_timeout=5,
     read_timeout=30,
 )

@@ -100,3 +100,12 @@ def test_backup_is_a_0600_copy(tmp_path):
 def test_classify_arn(arn, kind, name):
     found = identity.classify_arn(arn)
     assert (found.kind, found.name) == (kind, name)
+
+
+def test_a_notice_is_a_string_that_jupyter_shows_without_quotes():
+    from helpers.notice import Notice
+
+    said = Notice("Done <now>.", ok=False)
+    assert said == "Done <now>." and "Done" in said and repr(said) == "Done <now>."
+    assert "&lt;now&gt;" in said._repr_html_() and "#ef6c00" in said._repr_html_()
+    assert "#2e7d32" in Notice("Fine.")._repr_html_()

@@ -23,6 +23,7 @@ from helpers.cleanup.inventory import Inventory, take_inventory
 from helpers.cleanup.plan import TeardownOptions, plan_teardown, user_extras
 from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError, explain
+from helpers.notice import Notice
 from helpers.plan import Plan
 from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE
 
@@ -106,17 +107,17 @@ def _sentence(exc: Exception) -> str:
     return str(exc) if isinstance(exc, account_logic.AccountChoiceError) else explain(exc)
 
 
-def who_cleans_up(admin_profile: str | None = None) -> str:
+def who_cleans_up(admin_profile: str | None = None) -> Notice:
     """One sentence: who would carry out the teardown in the chosen account (notebook 06)."""
     chosen = account_logic.current_account()
     if admin_profile:
-        return f"The teardown will act as the profile {admin_profile!r}; it needs IAM write rights."
+        return Notice(f"The teardown will act as the profile {admin_profile!r}; it needs IAM write rights.")
     if _owner(chosen) is not None:  # building the context manager does not enter it: nothing happens yet
-        return (
+        return Notice(
             "This account lets the notebook act as the root user signed in to the console, for the few seconds "
             "the teardown takes: that is who will remove AML@Packt."
         )
-    return NEEDS_ADMIN
+    return Notice(NEEDS_ADMIN, ok=False)
 
 
 def _profile(inv: Inventory, files) -> object:
@@ -188,13 +189,13 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     return pd.DataFrame(rows, columns=["", "in the account now", "removed by default?"]).set_index("")
 
 
-def verify(admin_profile: str | None = None) -> str:
+def verify(admin_profile: str | None = None) -> Notice:
     """After the teardown: what of the lesson is left, in one or two sentences (notebook 06)."""
     try:
         with acting_session(admin_profile, write=False) as session:
             inv = take_inventory(session)
     except Exception as exc:  # noqa: BLE001 - a notebook cell shows a sentence, never a traceback
-        return _sentence(exc)
+        return Notice(_sentence(exc), ok=False)
     chosen = account_logic.current_account()
     left = []
     if inv.user is not None:
@@ -204,6 +205,8 @@ def verify(admin_profile: str | None = None) -> str:
     kept = [f"group {GROUP_NAME}"] if inv.group else []
     kept += ["the password policy"] if inv.password_policy else []
     if left:
-        return f"Still there: {', '.join(left)}. Run the teardown cell again (it plans only what is left)."
+        return Notice(
+            f"Still there: {', '.join(left)}. Run the teardown cell again (it plans only what is left).", False
+        )
     extra = f" Kept, as you chose: {', '.join(kept)}." if kept else ""
-    return f"AML@Packt and its profile are gone; root MFA and the deleted root keys stay as they are.{extra}"
+    return Notice(f"AML@Packt and its profile are gone; root MFA and the deleted root keys stay as they are.{extra}")
