@@ -1,14 +1,19 @@
-"""The sandbox's pure rules on a fixed clock: TOTP pairs, password policy sentences, the report row."""
+"""The sandbox's rules: TOTP pairs, password policy sentences, the report row (pure, on a fixed clock);
+and, against a private sandbox, ``${aws:username}`` for IAM users' MFA self-service actions."""
 
 from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pyotp
+import pytest
+from botocore.exceptions import ClientError
 
-from helpers.sandbox import _totp
+from helpers.sandbox import _totp, scenarios
 from helpers.sandbox.root import RootLayer, RootState, otpauth_uri, password_problems, qr_png
+from tests.sandbox_support import client, code_of, keys_client, private_sandbox
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NOW = 1_800_000_000.0  # a fixed clock: step 60,000,000
@@ -77,3 +82,106 @@ def test_qr_png_encodes_the_otpauth_uri():
     uri = otpauth_uri("root-account-mfa-device", "381492058731", SEED)
     assert uri.startswith("otpauth://totp/root-account-mfa-device@381492058731?secret=" + SEED)
     assert qr_png(uri).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# ---------------------------------------------------------------- ${aws:username} for MFA self-service
+# moto matches policy Resources against "*" only; the layer decides these actions itself after
+# moto's AccessDenied, from the user's policies with ${aws:username} filled in.
+
+
+@pytest.fixture(scope="module")
+def mfa_sandbox(tmp_path_factory):
+    home = tmp_path_factory.mktemp("sandbox-mfa-rules")
+    with private_sandbox(home) as info:
+        yield home, info
+
+
+@pytest.fixture
+def at03(mfa_sandbox):
+    home, info = mfa_sandbox
+    scenarios.reset(at="03", home=home)  # the group carries aml-packt-self-service-mfa
+    root = client(home, "root-keys")
+    root.create_user(UserName="someone-else")
+    return home, info, root
+
+
+def _enable_codes(seed: bytes | str) -> tuple[str, str]:
+    totp = pyotp.TOTP(seed.decode() if isinstance(seed, bytes) else seed)
+    now = time.time()
+    return totp.at(now), totp.at(now + 30)
+
+
+def test_own_device_is_created_enabled_listed_deactivated_and_deleted(at03):
+    home, info, _root = at03
+    iam = client(home, "aml-packt")
+    made = iam.create_virtual_mfa_device(VirtualMFADeviceName="AML-Packt-phone")["VirtualMFADevice"]
+    serial = made["SerialNumber"]
+    assert serial == f"arn:aws:iam::{info.account_id}:mfa/AML-Packt-phone"
+    code1, code2 = _enable_codes(made["Base32StringSeed"])
+    iam.enable_mfa_device(
+        UserName="AML@Packt", SerialNumber=serial, AuthenticationCode1=code1, AuthenticationCode2=code2
+    )
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"]] == [serial]
+    assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    assert serial in [d["SerialNumber"] for d in assigned]
+    iam.deactivate_mfa_device(UserName="AML@Packt", SerialNumber=serial)
+    iam.delete_virtual_mfa_device(SerialNumber=serial)
+    assert iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"] == []
+
+
+def test_another_users_devices_are_refused(at03):
+    home, info, root = at03
+    theirs = root.create_virtual_mfa_device(VirtualMFADeviceName="their-phone")["VirtualMFADevice"]
+    code1, code2 = _enable_codes(theirs["Base32StringSeed"])
+    iam = client(home, "aml-packt")
+    with pytest.raises(ClientError) as err:
+        iam.enable_mfa_device(
+            UserName="someone-else",
+            SerialNumber=theirs["SerialNumber"],
+            AuthenticationCode1=code1,
+            AuthenticationCode2=code2,
+        )
+    assert code_of(err.value) == "AccessDenied"
+    root.enable_mfa_device(
+        UserName="someone-else",
+        SerialNumber=theirs["SerialNumber"],
+        AuthenticationCode1=code1,
+        AuthenticationCode2=code2,
+    )
+    for call, kwargs in (
+        (iam.deactivate_mfa_device, {"UserName": "someone-else", "SerialNumber": theirs["SerialNumber"]}),
+        (
+            iam.resync_mfa_device,
+            {
+                "UserName": "someone-else",
+                "SerialNumber": theirs["SerialNumber"],
+                "AuthenticationCode1": "123456",
+                "AuthenticationCode2": "654321",
+            },
+        ),
+    ):
+        with pytest.raises(ClientError) as err:
+            call(**kwargs)
+        assert code_of(err.value) == "AccessDenied", kwargs
+    listed = root.list_mfa_devices(UserName="someone-else")["MFADevices"]
+    assert [d["SerialNumber"] for d in listed] == [theirs["SerialNumber"]]  # still enabled
+
+
+def test_without_the_policy_and_with_a_bad_signature_it_is_refused(at03):
+    home, info, root = at03
+    root.detach_group_policy(
+        GroupName="aml-packt-users", PolicyArn=f"arn:aws:iam::{info.account_id}:policy/aml-packt-self-service-mfa"
+    )
+    iam = client(home, "aml-packt")
+    with pytest.raises(ClientError) as err:
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="AML-Packt-phone")
+    assert code_of(err.value) == "AccessDenied"
+    root.attach_group_policy(
+        GroupName="aml-packt-users", PolicyArn=f"arn:aws:iam::{info.account_id}:policy/aml-packt-self-service-mfa"
+    )
+    key_id = client(home, "aml-packt").list_access_keys(UserName="AML@Packt")["AccessKeyMetadata"][0]["AccessKeyId"]
+    forged = keys_client(info.url, key_id, "not-the-secret-" + "x" * 25)
+    with pytest.raises(ClientError) as err:
+        forged.create_virtual_mfa_device(VirtualMFADeviceName="AML-Packt-phone")
+    assert code_of(err.value) == "SignatureDoesNotMatch"
+    assert root.list_virtual_mfa_devices()["VirtualMFADevices"] == []

@@ -69,7 +69,11 @@ def test_checkpoint_03_has_aml_packt_with_its_group_and_policies(sandbox):
     groups = iam.list_groups_for_user(UserName="AML@Packt")["Groups"]
     assert [g["GroupName"] for g in groups] == ["aml-packt-users"]
     attached = iam.list_attached_group_policies(GroupName="aml-packt-users")["AttachedPolicies"]
-    assert sorted(p["PolicyName"] for p in attached) == sorted(scenarios.GROUP_POLICIES)
+    assert sorted(p["PolicyName"] for p in attached) == sorted(
+        [*scenarios.GROUP_POLICIES, "aml-packt-self-service-mfa"]
+    )
+    own = next(p["PolicyArn"] for p in attached if p["PolicyName"] == "aml-packt-self-service-mfa")
+    assert own == f"arn:aws:iam::{info.account_id}:policy/aml-packt-self-service-mfa"
     assert iam.get_login_profile(UserName="AML@Packt")["LoginProfile"]["PasswordResetRequired"] is True
     policy = iam.get_account_password_policy()["PasswordPolicy"]
     assert policy["MinimumPasswordLength"] == 14 and policy["PasswordReusePrevention"] == 24

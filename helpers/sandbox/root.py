@@ -76,6 +76,19 @@ PRECHECKED_ACTIONS = {
     "DeleteUser",
 }
 
+# IAM users' MFA self-service actions. AWS's documented policy scopes them to ``mfa/*`` and
+# ``user/${aws:username}``; moto matches Resources against "*" only, so it refuses those statements.
+# After moto's AccessDenied (which proves the signature was right) the layer decides them itself.
+MFA_SELF_SERVICE_ACTIONS = {
+    "CreateVirtualMFADevice",
+    "EnableMFADevice",
+    "ResyncMFADevice",
+    "DeactivateMFADevice",
+    "DeleteVirtualMFADevice",
+    "ListMFADevices",
+    "ListVirtualMFADevices",
+}
+
 _ERROR_STATUS = {
     "InvalidClientTokenId": 403,
     "SignatureDoesNotMatch": 403,
@@ -594,6 +607,9 @@ class RootLayer:
             return local
         req.environ["wsgi.input"] = io.BytesIO(req.body)
         status, headers, payload = self._call_moto(req.environ, auth=auth)
+        if auth and self._mfa_self_service_allowed(req, status, payload):
+            req.environ["wsgi.input"] = io.BytesIO(req.body)
+            status, headers, payload = self._call_moto(req.environ, auth=False)
         if req.service == "iam" and req.action == "ChangePassword":
             # moto has no ChangePassword, and it cannot match IAMUserChangePassword's resource
             # (``user/${aws:username}``). An AccessDenied from moto still proves the signature was
@@ -628,9 +644,32 @@ class RootLayer:
                 status, headers, payload = self._call_moto(req.environ, auth=True)
             except Exception:  # moto has no code for this action
                 status, headers, payload = "500 Internal Server Error", [], b""
-            if status.startswith("4"):
+            if status.startswith("4") and not self._mfa_self_service_allowed(req, status, payload):
                 return status, headers, payload
         return handler(req)
+
+    def _mfa_self_service_allowed(self, req: Request, status: str, payload: bytes) -> bool:
+        """After moto's AccessDenied for an MFA self-service action: do the user's policies allow it?"""
+        if req.service != "iam" or req.action not in MFA_SELF_SERVICE_ACTIONS:
+            return False
+        # Only AccessDenied: a bad signature or unknown key (SignatureDoesNotMatch, InvalidClientTokenId)
+        # stays refused.
+        if not status.startswith("403") or b"<Code>AccessDenied</Code>" not in payload:
+            return False
+        name = self._user_of_key(req.key_id or "")
+        if name is None:
+            return False
+        return self._user_allowed(name, f"iam:{req.action}", self._mfa_resource(req, name))
+
+    def _mfa_resource(self, req: Request, caller: str) -> str:
+        """The resource ARN IAM authorises an MFA action against (``mfa/...`` or ``user/...``)."""
+        params = req.params
+        if req.action == "CreateVirtualMFADevice":
+            path = params.get("Path") or "/"
+            return f"arn:aws:iam::{self.account_id}:mfa{path}{params.get('VirtualMFADeviceName', '')}"
+        if req.action == "DeleteVirtualMFADevice":
+            return params.get("SerialNumber", "")
+        return f"arn:aws:iam::{self.account_id}:user/{params.get('UserName') or caller}"
 
     def _local_ListServiceSpecificCredentials(self, req: Request) -> tuple[str, list, bytes]:
         # The lesson creates no service-specific credentials (CodeCommit, Keyspaces): always none.
@@ -664,7 +703,10 @@ class RootLayer:
             return True
         name = self._user_of_key(req.key_id or "")
         # Unknown key: moto refuses it. Denied: moto says AccessDenied. Either way, skip the checks.
-        return name is not None and self._user_allowed(name, f"iam:{req.action}", "*")
+        if name is None:
+            return False
+        resource = self._mfa_resource(req, name) if req.action in MFA_SELF_SERVICE_ACTIONS else "*"
+        return self._user_allowed(name, f"iam:{req.action}", resource)
 
     def _check_before(self, req: Request) -> None:
         action, params = req.action, req.params

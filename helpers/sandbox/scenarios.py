@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 
 from helpers.errors import WalkthroughError
+from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
 from helpers.sandbox import _totp, console, files, server
 from helpers.state import state_dir
 from helpers.textfiles import write_atomic
@@ -52,7 +53,8 @@ CHECKPOINTS = {
     "00": "Start of notebook 00: a new account.",
     "01": "Start of notebook 01: a new account (root keys still only in rootkey.csv).",
     "02": "Start of notebook 02: the root's keys saved as profile root-keys.",
-    "03": "Start of notebook 03: AML@Packt in group aml-packt-users, CIS password policy, profile aml-packt.",
+    "03": "Start of notebook 03: AML@Packt in group aml-packt-users (with the MFA self-service policy), "
+    "CIS password policy, profile aml-packt.",
     "04": "Start of notebook 04: the root's access keys deleted, profile root-keys removed.",
     "05": "Start of notebook 05: root MFA enabled.",
     "06": "Start of notebook 06: root MFA enabled (the account secured).",
@@ -134,6 +136,11 @@ def _checkpoint(nn: int, p: files.SandboxPaths, url: str, root_key: console.Root
     iam.create_group(GroupName=GROUP)
     for policy in GROUP_POLICIES:
         iam.attach_group_policy(GroupName=GROUP, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+    # Notebook 02 also creates the MFA self-service policy (notebook 04 uses it) and attaches it.
+    own = iam.create_policy(PolicyName=SELF_SERVICE_POLICY_NAME, PolicyDocument=json.dumps(self_service_mfa_policy()))[
+        "Policy"
+    ]["Arn"]
+    iam.attach_group_policy(GroupName=GROUP, PolicyArn=own)
     iam.create_user(UserName=USER)
     iam.add_user_to_group(GroupName=GROUP, UserName=USER)
     iam.create_login_profile(UserName=USER, Password=_strong_password(), PasswordResetRequired=True)
