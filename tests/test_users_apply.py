@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import configparser
+import json
 import stat
+from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -11,6 +13,7 @@ from botocore.stub import Stubber
 
 from helpers import aws
 from helpers.errors import WalkthroughError
+from helpers.mfa.policies import self_service_mfa_policy
 from helpers.users import (
     KeyLimitError,
     ProfileConflictError,
@@ -27,6 +30,7 @@ from helpers.users import (
     wait_until_live,
 )
 from helpers.users.passwords import Secret
+from helpers.users.plan import Step
 from helpers.users.profiles import read_profile_key_id
 from tests.test_users_support import ROOT_KEY_ID, moto_account_fixture
 
@@ -59,7 +63,14 @@ def test_full_apply_then_rerun_is_a_no_op(moto_account):
         "IAMReadOnlyAccess",
         "IAMUserChangePassword",
         "AmazonMachineLearningFullAccess",
+        "aml-packt-self-service-mfa",
     } == set(obs.group_policies)
+    assert obs.self_service_policy
+    iam = aws.client(session, "iam")
+    arn = f"arn:aws:iam::{obs.account_id}:policy/aml-packt-self-service-mfa"
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    assert (json.loads(document) if isinstance(document, str) else document) == self_service_mfa_policy()
     assert len(obs.keys) == 1 and obs.profile.key_id == obs.keys[0].key_id == result.key_id
     assert obs.password_policy["MinimumPasswordLength"] == 14
     assert obs.password_policy["PasswordReusePrevention"] == 24
@@ -418,3 +429,24 @@ def test_malformed_credentials_file_refused_and_no_key_left(moto_account):
     assert not result.ok and "not a valid AWS INI file" in result.error
     assert "verysecretvalue" not in result.error
     assert observe(session).keys == ()  # the key made before the write failed was deleted again
+
+
+def test_self_service_policy_that_already_exists_converges(moto_account):
+    session, files = moto_account
+    iam = aws.client(session, "iam")
+    iam.create_policy(PolicyName="aml-packt-self-service-mfa", PolicyDocument=json.dumps(self_service_mfa_policy()))
+    plan = setup_plan(session, files)
+    assert "Would create policy aml-packt-self-service-mfa" not in "\n".join(plan.lines())
+    assert "Would attach policy aml-packt-self-service-mfa (to group aml-packt-users)." in plan.lines()
+    # A plan made before someone else created it: CreatePolicy's EntityAlreadyExists is fine.
+    stale = setup_plan(session, files)
+    create = Step(
+        "create",
+        "policy",
+        "aml-packt-self-service-mfa",
+        params={"name": "aml-packt-self-service-mfa", "document": self_service_mfa_policy()},
+    )
+    result = apply_plan(session, replace(stale, changes=(create, *stale.changes)), files)
+    assert result.ok, result.error
+    assert "Policy aml-packt-self-service-mfa already existed (left unchanged)." in result.done
+    assert setup_plan(session, files).empty

@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from helpers.errors import WalkthroughError
+from helpers.mfa.policies import self_service_mfa_policy
 from helpers.users import passwords, policies
 from helpers.users.plan import (
     KeyInfo,
@@ -25,7 +26,9 @@ from helpers.users.plan import (
 ACCOUNT = "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/AML@Packt"
-BASE_POLICIES = frozenset(policies.service(s).policy_name for s in policies.BASE_SERVICES)
+BASE_POLICIES = frozenset(policies.service(s).policy_name for s in policies.BASE_SERVICES) | {
+    "aml-packt-self-service-mfa"
+}
 
 
 def fresh(**kw) -> Observed:
@@ -41,6 +44,7 @@ def done(**kw) -> Observed:
         group_exists=True,
         user_in_group=True,
         group_policies=BASE_POLICIES,
+        self_service_policy=True,
         login_profile=True,
         keys=(KeyInfo("AKIAOLD", "Active"),),
         password_policy=policies.wanted_password_policy(None),
@@ -63,12 +67,28 @@ def test_fresh_account_plans_everything_in_order():
         ("attach", "policy", "AmazonMachineLearningFullAccess"),
         ("attach", "policy", "IAMUserChangePassword"),
         ("attach", "policy", "IAMReadOnlyAccess"),
+        ("create", "policy", "aml-packt-self-service-mfa"),
+        ("attach", "policy", "aml-packt-self-service-mfa"),
         ("create", "user", "AML@Packt"),
         ("add", "user", "AML@Packt"),
         ("create", "console password", "for AML@Packt"),
         ("create", "access key", "for AML@Packt"),
     ]
-    assert str(plan.changes[6]) == "Would create user AML@Packt."
+    assert str(plan.changes[8]) == "Would create user AML@Packt."
+    create, attach = plan.changes[6], plan.changes[7]
+    assert str(create).startswith("Would create policy aml-packt-self-service-mfa (customer managed")
+    assert str(attach) == "Would attach policy aml-packt-self-service-mfa (to group aml-packt-users)."
+    assert create.params["document"] == self_service_mfa_policy()
+    assert attach.params["arn"] == f"arn:aws:iam::{ACCOUNT}:policy/aml-packt-self-service-mfa"
+
+
+def test_self_service_policy_that_exists_is_only_attached_and_can_be_left_out():
+    plan = plan_setup(done(group_policies=BASE_POLICIES - {"aml-packt-self-service-mfa"}))
+    assert kinds(plan) == [("attach", "policy", "aml-packt-self-service-mfa")]
+    missing = plan_setup(done(self_service_policy=False, group_policies=BASE_POLICIES - {"aml-packt-self-service-mfa"}))
+    assert [c.verb for c in missing.changes] == ["create", "attach"]
+    assert plan_setup(done(self_service_policy=False, group_policies=frozenset()), self_service_mfa=False).changes
+    assert not any(c.name == "aml-packt-self-service-mfa" for c in plan_setup(fresh(), self_service_mfa=False).changes)
 
 
 def test_converged_account_plans_nothing():
@@ -120,7 +140,7 @@ def test_password_policy_diff_rows():
 
 
 def test_only_missing_policies_are_attached():
-    plan = plan_setup(done(group_policies=frozenset({"AmazonS3FullAccess"})))
+    plan = plan_setup(done(group_policies=frozenset({"AmazonS3FullAccess", "aml-packt-self-service-mfa"})))
     assert [c.name for c in plan.changes] == [
         "AmazonMachineLearningFullAccess",
         "IAMUserChangePassword",

@@ -7,6 +7,7 @@ Inputs are checked before the first change, so bad input leaves nothing half-don
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from helpers.users.switching import wait_until_live
 PERMISSIONS = {
     ("set", "account password policy"): "iam:UpdateAccountPasswordPolicy",
     ("create", "group"): "iam:CreateGroup",
+    ("create", "policy"): "iam:CreatePolicy",
     ("attach", "policy"): "iam:AttachGroupPolicy",
     ("detach", "policy"): "iam:DetachGroupPolicy",
     ("create", "user"): "iam:CreateUser",
@@ -161,6 +163,18 @@ def _apply_step(iam, session, step, files, password, result, say) -> str:
             if error_code(exc) != "EntityAlreadyExists":
                 raise
         return f"Created group {p['group']}."
+    if action == ("create", "policy"):
+        try:
+            iam.create_policy(
+                PolicyName=p["name"],
+                PolicyDocument=json.dumps(p["document"]),
+                Description="Lets each user manage only their own MFA devices (the AML walkthrough, notebook 04).",
+            )
+        except ClientError as exc:
+            if error_code(exc) != "EntityAlreadyExists":
+                raise
+            return f"Policy {p['name']} already existed (left unchanged)."
+        return f"Created policy {p['name']}."
     if action == ("attach", "policy"):
         iam.attach_group_policy(GroupName=p["group"], PolicyArn=p["arn"])
         return f"Attached {step.name} to group {p['group']}."

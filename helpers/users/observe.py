@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import error_code
+from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
 from helpers.sources import AwsFiles
 from helpers.users.plan import KeyInfo, Observed, ProfileInfo
 from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE, normalise_password_policy
@@ -16,12 +17,20 @@ from helpers.users.profiles import read_profile_key_id
 DEAD_KEY_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"}
 
 
-def _authorization_details(iam) -> tuple[list[dict], list[dict]]:
-    users, groups = [], []
-    for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=["User", "Group"]):
+def _authorization_details(iam) -> tuple[list[dict], list[dict], list[dict]]:
+    users, groups, policies = [], [], []
+    # LocalManagedPolicy: the account's own (customer-managed) policies, in the same call.
+    filters = ["User", "Group", "LocalManagedPolicy"]
+    for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=filters):
         users += page.get("UserDetailList", [])
         groups += page.get("GroupDetailList", [])
-    return users, groups
+        policies += page.get("Policies", [])
+    return users, groups, policies
+
+
+def _policy_name(detail: dict) -> str:
+    # AWS names it in PolicyName; some emulators give only the ARN, whose last part is the name.
+    return detail.get("PolicyName") or str(detail.get("Arn", "")).rsplit("/", 1)[-1]
 
 
 def profile_owner(files: AwsFiles, profile: str) -> tuple[str | None, bool]:
@@ -39,13 +48,15 @@ def profile_owner(files: AwsFiles, profile: str) -> tuple[str | None, bool]:
 def observe(session: boto3.Session, files: AwsFiles | None = None, profile: str = USER_PROFILE) -> Observed:
     """The account's state for notebook 02: caller, user (any case), group, policies, keys, profile.
 
+    The customer-managed policies come in the same GetAccountAuthorizationDetails call.
+
     Read calls: GetCallerIdentity, GetAccountAuthorizationDetails (one page in a new account),
     GetAccountPasswordPolicy, and once the user exists GetLoginProfile and ListAccessKeys; one
     more GetCallerIdentity only if *profile* holds a key that is not one of the user's.
     """
     ident = aws.client(session, "sts").get_caller_identity()
     iam = aws.client(session, "iam")
-    users, groups = _authorization_details(iam)
+    users, groups, own_policies = _authorization_details(iam)
     # IAM user names are unique ignoring case: "aml@packt" *is* AML@Packt's name taken.
     found = [u for u in users if u["UserName"].casefold() == USER_NAME.casefold()]
     user = next((u for u in found if u["UserName"] == USER_NAME), found[0] if found else None)
@@ -83,6 +94,7 @@ def observe(session: boto3.Session, files: AwsFiles | None = None, profile: str 
         group_exists=group is not None,
         user_in_group=bool(user and GROUP_NAME in user.get("GroupList", [])),
         group_policies=frozenset(p["PolicyName"] for p in (group or {}).get("AttachedManagedPolicies", [])),
+        self_service_policy=any(_policy_name(p) == SELF_SERVICE_POLICY_NAME for p in own_policies),
         user_policies=frozenset(p["PolicyName"] for p in (user or {}).get("AttachedManagedPolicies", [])),
         login_profile=login,
         keys=keys,

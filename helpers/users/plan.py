@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from helpers.errors import WalkthroughError
+from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
 from helpers.plan import Change, Plan
 from helpers.users.policies import (
     BASE_SERVICES,
@@ -67,6 +68,7 @@ class Observed:
     group_exists: bool = False
     user_in_group: bool = False
     group_policies: frozenset[str] = frozenset()  # managed policy names on the group
+    self_service_policy: bool = False  # the customer-managed aml-packt-self-service-mfa exists
     user_policies: frozenset[str] = frozenset()  # managed policy names directly on the user
     login_profile: bool = False
     keys: tuple[KeyInfo, ...] = ()
@@ -157,6 +159,37 @@ def _policy_steps(obs: Observed, services) -> list[Step]:
     return steps
 
 
+def self_service_policy_arn(account_id: str) -> str:
+    """The ARN of the customer-managed MFA self-service policy in *account_id* (notebooks 02 and 06)."""
+    return f"arn:aws:iam::{account_id}:policy/{SELF_SERVICE_POLICY_NAME}"
+
+
+def _self_service_steps(obs: Observed) -> list[Step]:
+    """Create (once) and attach the MFA self-service policy, which notebook 04 relies on."""
+    steps = []
+    if not obs.self_service_policy:
+        steps.append(
+            Step(
+                "create",
+                "policy",
+                SELF_SERVICE_POLICY_NAME,
+                "customer managed: each user manages only their own MFA devices",
+                params={"name": SELF_SERVICE_POLICY_NAME, "document": self_service_mfa_policy()},
+            )
+        )
+    if SELF_SERVICE_POLICY_NAME not in obs.group_policies:
+        steps.append(
+            Step(
+                "attach",
+                "policy",
+                SELF_SERVICE_POLICY_NAME,
+                f"to group {GROUP_NAME}",
+                params={"group": GROUP_NAME, "arn": self_service_policy_arn(obs.account_id)},
+            )
+        )
+    return steps
+
+
 def _key_steps(obs: Observed, profile: str, csv_path: str | None) -> tuple[list[Step], list[str]]:
     notes: list[str] = []
     info = obs.profile
@@ -219,8 +252,13 @@ def plan_setup(
     profile: str = USER_PROFILE,
     csv_path: str | None = None,
     max_age_days: int | None = None,
+    self_service_mfa: bool = True,
 ) -> Plan:
-    """Everything notebook 02 sets up: password policy, group, policies, user, password, key."""
+    """Everything notebook 02 sets up: password policy, group, policies, user, password, key.
+
+    ``self_service_mfa`` also creates the customer-managed policy aml-packt-self-service-mfa and
+    attaches it to the group (a step of its own: the service catalogue holds AWS managed policies).
+    """
     steps: list[Step] = []
     notes: list[str] = []
     pp = plan_password_policy(obs, max_age_days)
@@ -229,6 +267,8 @@ def plan_setup(
     if not obs.group_exists:
         steps.append(Step("create", "group", GROUP_NAME, params={"group": GROUP_NAME}))
     steps += _policy_steps(obs, services)
+    if self_service_mfa:
+        steps += _self_service_steps(obs)
     if obs.user_name is None:
         steps.append(Step("create", "user", USER_NAME, params={"user": USER_NAME}))
     elif obs.user_name != USER_NAME:
