@@ -61,12 +61,18 @@ def test_notebook_04_headless_then_again(tmp_path, monkeypatch):
     assert "MFA is on for the root user" in printed
     assert "PASS: the root user has MFA" in state and "All three sources agree." in state
     assert "FAIL: the root user has no MFA yet" in state  # the first check, before the console step
-    # AML@Packt has no self-service MFA rights at checkpoint 04: skipped with the missing permission named.
-    assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in printed
+    # AML@Packt manages its own device (the group's aml-packt-self-service-mfa, from notebook 02).
+    assert "may not call" not in printed and "AccessDenied" not in printed
+    assert "Created virtual MFA device AML-Packt-phone" in printed
+    assert "MFA device AML-Packt-phone is enabled for AML@Packt." in printed
     assert console.root_state()["mfa_enabled"]
+    iam = account.current_account().session().client("iam")
+    listed = iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"]
+    assert [d["SerialNumber"].rsplit("/", 1)[-1] for d in listed] == ["AML-Packt-phone"]
     assert not BASE32_RUN.findall(outputs + printed + state)
 
     outputs2, printed2, state2 = run_notebook()
     assert "Virtual MFA device created" not in printed2  # root MFA already on: nothing to do
+    assert "AML@Packt already has the device AML-Packt-phone: nothing to do." in printed2
     assert "PASS: the root user has MFA" in state2 and "FAIL" not in state2
     assert not BASE32_RUN.findall(outputs2 + printed2 + state2)

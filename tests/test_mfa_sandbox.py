@@ -1,14 +1,12 @@
 """Notebook 04's logic against the practice account: TOTP rules, user devices, root verification, clock.
 
 A private sandbox for this module (its own state folder, process and port), reset to the
-notebook's checkpoints. AML@Packt gets MFA self-service rights from a test policy: the sandbox
-evaluates IAM permissions like moto (resource "*"), so the ``${aws:username}``-scoped proposal
-would be refused there.
+notebook's checkpoints. AML@Packt's MFA self-service rights come from the lesson's own
+``${aws:username}``-scoped policy, aml-packt-self-service-mfa, which checkpoints 03 onwards carry.
 """
 
 from __future__ import annotations
 
-import json
 import time
 
 import pyotp
@@ -21,16 +19,7 @@ from helpers.sandbox import console, scenarios
 from tests.sandbox_support import client, code_of, private_sandbox, session
 
 USER = "AML@Packt"
-TEST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": ["iam:*MFADevice", "iam:ListVirtualMFADevices", "iam:ListMFADevices"],
-            "Resource": "*",
-        }
-    ],
-}
+POLICY_ARN = "arn:aws:iam::{}:policy/aml-packt-self-service-mfa"
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +38,9 @@ def at04(sandbox):
 
 @pytest.fixture
 def self_service(sandbox):
-    """Checkpoint 03 (root keys still there), plus MFA self-service rights on AML@Packt's group."""
+    """Checkpoint 03 (root keys still there): the group carries the MFA self-service policy."""
     home, _info = sandbox
     scenarios.reset(at="03", home=home)
-    root = client(home, "root-keys")
-    arn = root.create_policy(PolicyName="test-self-service-mfa", PolicyDocument=json.dumps(TEST_POLICY))["Policy"][
-        "Arn"
-    ]
-    root.attach_group_policy(GroupName="aml-packt-users", PolicyArn=arn)
     return home
 
 
@@ -157,8 +141,12 @@ def test_remove_is_idempotent_and_resync_falls_back_with_a_sentence(self_service
     assert devices.list_devices(s, USER) == []
 
 
-def test_without_self_service_rights_the_missing_permission_is_named(at04):
-    s = session(at04, "aml-packt")
+def test_without_self_service_rights_the_missing_permission_is_named(self_service, sandbox):
+    _home, info = sandbox
+    client(self_service, "root-keys").detach_group_policy(
+        GroupName="aml-packt-users", PolicyArn=POLICY_ARN.format(info.account_id)
+    )
+    s = session(self_service, "aml-packt")
     assert devices.list_devices(s, USER) == []  # IAMReadOnlyAccess can read
     with pytest.raises(WalkthroughError) as err:
         devices.create_device(s, USER, "AML-Packt-phone")

@@ -16,7 +16,7 @@ from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
 from tests.sandbox_support import client, private_sandbox, session
-from tests.test_mfa_sandbox import TEST_POLICY
+from tests.test_mfa_sandbox import POLICY_ARN
 
 CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
 
@@ -103,7 +103,9 @@ def test_in_the_practice_account_the_simulated_console_runs_and_the_check_turns_
 
 
 def test_run_all_device_form_is_skipped_cleanly_without_rights(practice):
-    scenarios.reset(at="04", home=practice)
+    info = scenarios.reset(at="03", home=practice)
+    root = client(practice, "root-keys")
+    root.detach_group_policy(GroupName="aml-packt-users", PolicyArn=POLICY_ARN.format(info.account_id))
     form = mfa_form.device_form()
     assert isinstance(form, mfa_form.DeviceForm)
     assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in said(form)
@@ -111,14 +113,11 @@ def test_run_all_device_form_is_skipped_cleanly_without_rights(practice):
 
 
 def grant_self_service(home) -> None:
-    scenarios.reset(at="03", home=home)
-    root = client(home, "root-keys")
-    arn = root.create_policy(PolicyName="test-mfa", PolicyDocument=json.dumps(TEST_POLICY))["Policy"]["Arn"]
-    root.attach_group_policy(GroupName="aml-packt-users", PolicyArn=arn)
+    scenarios.reset(at="03", home=home)  # the group carries aml-packt-self-service-mfa from notebook 02
 
 
 def test_run_all_device_form_completes_and_converges(practice):
-    grant_self_service(practice)
+    scenarios.reset(at="04", home=practice)  # as a lesson run reaches notebook 04: no root keys any more
     form = mfa_form.device_form()
     assert form.value and form.value.endswith(":mfa/AML-Packt-phone"), said(form)
     assert "AML-Packt-phone" in form._list.value and "1 of at most 8" in form._list.value
