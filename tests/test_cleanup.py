@@ -15,9 +15,10 @@ from helpers.cleanup.inventory import take_inventory
 from helpers.cleanup.plan import TeardownOptions, blocked, plan_teardown
 from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError
+from helpers.mfa import devices
 from helpers.sandbox import console, files, scenarios
 from helpers.sources import AwsFiles
-from tests.sandbox_support import client, code_of, private_sandbox
+from tests.sandbox_support import client, code_of, private_sandbox, session
 
 ALL = TeardownOptions(remove_group=True, remove_password_policy=True)
 CERT_BODY = None  # built once (a self-signed certificate) by the fixture below
@@ -71,6 +72,13 @@ def test_teardown_from_every_checkpoint_converges(sandbox, nn):
         lines = [str(c) for c in plan.changes]
         assert lines.index("Would delete user AML@Packt.") > max(i for i, x in enumerate(lines) if "access key" in x)
         assert lines[-1].startswith("Would remove profile aml-packt")
+        # Removing the group also removes the lesson's customer-managed policy, after the group.
+        assert lines.index("Would delete policy aml-packt-self-service-mfa (customer managed).") > lines.index(
+            "Would delete group aml-packt-users."
+        )
+        with practice.owner_session(home) as owner:
+            local = owner.client("iam").list_policies(Scope="Local")["Policies"]
+        assert [p["PolicyName"] for p in local] == []
 
 
 def test_second_teardown_says_nothing_to_do(sandbox):
@@ -398,3 +406,41 @@ def test_owner_session_when_the_root_already_has_two_keys_says_what_to_do(sandbo
         pass
     assert "Delete one of the root's two access keys first" in str(err.value)
     assert len(root_view(home)[0]) == 2  # nothing was added or removed
+
+
+def _lesson_device(home, name: str = "AML-Packt-phone") -> str:
+    """What notebook 04 does: AML@Packt creates and enables its own virtual device."""
+    s = session(home, "aml-packt")
+    device, _notes = devices.create_device(s, "AML@Packt", name)
+    totp = pyotp.TOTP(device.seed)
+    now = time.time()
+    devices.enable_device(s, "AML@Packt", device, totp.at(now - 30), totp.at(now))
+    return device.serial
+
+
+def test_the_lessons_own_mfa_device_goes_by_default_other_devices_stay_extras(sandbox):
+    home, info = sandbox
+    practice.reset_to("05", home=home)
+    serial = _lesson_device(home)
+    assert serial == f"arn:aws:iam::{info.account_id}:mfa/AML-Packt-phone"
+    plan, result = teardown(home, TeardownOptions())
+    assert result.ok, result.lines()
+    lines = [str(c) for c in plan.changes]
+    assert f"Would deactivate virtual MFA device {serial} (of AML@Packt)." in lines
+    assert f"Would delete virtual MFA device {serial}." in lines
+    assert lines.index(f"Would delete virtual MFA device {serial}.") < lines.index("Would delete user AML@Packt.")
+    assert not any("did not create" in n for n in plan.notes)
+    with practice.owner_session(home) as owner:
+        iam = owner.client("iam")
+        assert serial not in [d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]]
+        # The group was not ticked: it stays, with the self-service policy on it.
+        attached = iam.list_attached_group_policies(GroupName="aml-packt-users")["AttachedPolicies"]
+        assert "aml-packt-self-service-mfa" in [p["PolicyName"] for p in attached]
+    # A second device of the learner's own is something they added: the user is kept until ticked.
+    practice.reset_to("05", home=home)
+    _lesson_device(home)
+    other = _lesson_device(home, "backup-phone")
+    plan, result = teardown(home, TeardownOptions())
+    assert not any(c.kind == "user" for c in plan.changes), plan.lines()
+    note = " ".join(plan.notes)
+    assert other in note and "AML-Packt-phone" not in note

@@ -87,6 +87,12 @@ def _call(iam, step: Step) -> None:
         iam.delete_group_policy(GroupName=p["group"], PolicyName=p["policy"])
     elif action == "delete_group":
         iam.delete_group(GroupName=p["group"])
+    elif action == "delete_managed_policy":
+        # DeletePolicy refuses while other versions exist: the lesson made one, someone may have added more.
+        for version in iam.list_policy_versions(PolicyArn=p["arn"]).get("Versions", []):
+            if not version.get("IsDefaultVersion"):
+                iam.delete_policy_version(PolicyArn=p["arn"], VersionId=version["VersionId"])
+        iam.delete_policy(PolicyArn=p["arn"])
     elif action == "delete_password_policy":
         iam.delete_account_password_policy()
     else:

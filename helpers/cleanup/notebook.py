@@ -20,9 +20,11 @@ import pandas as pd
 from helpers import account as account_logic
 from helpers.cleanup.apply import TeardownResult, apply_teardown
 from helpers.cleanup.inventory import Inventory, take_inventory
-from helpers.cleanup.plan import TeardownOptions, plan_teardown, user_extras
+from helpers.cleanup.plan import TeardownOptions, lesson_device_serial, plan_teardown, user_extras
 from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError, explain
+from helpers.mfa.devices import DEFAULT_DEVICE_NAME
+from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
 from helpers.notice import Notice
 from helpers.plan import Plan
 from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE
@@ -40,10 +42,11 @@ CONSOLE_STEPS = f"""\
 2. Open **IAM > Users** and click **{USER_NAME}**.
 3. On **Security credentials**: under *Access keys*, choose **Actions > Deactivate**, then **Delete**, for each key;
    under *Console sign-in*, choose **Manage console access > Disable access**; under *Multi-factor
-   authentication (MFA)*, **Remove** any device you added.
+   authentication (MFA)*, **Remove** the device `{DEFAULT_DEVICE_NAME}` (notebook 04) and any other device you added.
 4. Back on **IAM > Users**, tick **{USER_NAME}**, choose **Delete**, type the user name to confirm. (The console removes
    the group membership and any policies, certificates and SSH keys for you.)
-5. Optional, only when you are done with the book: **IAM > User groups**, tick **{GROUP_NAME}**, **Delete**; and
+5. Optional, only when you are done with the book: **IAM > User groups**, tick **{GROUP_NAME}**, **Delete**; then
+   **IAM > Policies**, search **{SELF_SERVICE_POLICY_NAME}**, choose **Actions > Delete**; and
    **IAM > Account settings > Password policy > Edit > IAM default** to drop the password policy.
 6. On your computer, remove the `{USER_PROFILE}` profile: delete its `[{USER_PROFILE}]` section from
    `~/.aws/credentials` and its `[profile {USER_PROFILE}]` section from `~/.aws/config`.
@@ -67,7 +70,8 @@ def what_to_keep() -> pd.DataFrame:
             "Group aml-packt-users",
             "keep",
             "optional",
-            "Empty groups cost nothing; remove it if you made it only for us.",
+            "Empty groups cost nothing; remove it if you made it only for us (its policy "
+            f"{SELF_SERVICE_POLICY_NAME} goes with it).",
         ),
         ("Password policy (CIS)", "keep", "optional", "Protects any IAM user you create later: keeping it is wise."),
         ("Root MFA", "keep", "keep", "Never remove it: it guards the whole account."),
@@ -180,6 +184,11 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
         ("User " + USER_NAME, "yes" if u else "no", "yes" if u else "-"),
         ("  access keys", ", ".join(u.access_keys) if u and u.access_keys else "none", "yes"),
         ("  console password", "yes" if u and u.login_profile else "no", "yes"),
+        (
+            f"  MFA device {DEFAULT_DEVICE_NAME} (notebook 04)",
+            "yes" if u and lesson_device_serial(inv.account_id) in u.mfa_devices else "no",
+            "yes",
+        ),
         ("  added by you", ", ".join(user_extras(inv)) or "nothing", "only if you tick it"),
         ("Group " + GROUP_NAME, f"yes, {len(g.members)} member(s)" if g else "no", "only if you tick it"),
         ("Password policy", "yes" if inv.password_policy else "no", "only if you tick it"),

@@ -3,8 +3,9 @@
 Nothing here calls AWS. The order is the one IAM requires before ``DeleteUser`` (AWS docs,
 "Deleting an IAM user": keys, password, MFA devices, groups, policies, certificates, SSH keys,
 service-specific credentials, then the user). What the lesson created (notebook 02: the user,
-its password and keys, its membership of aml-packt-users, the group and its catalogue
-policies, the password policy, the profile) is removed by default or by a tick; anything
+its password and keys, its membership of aml-packt-users, the group, its catalogue policies and
+the customer-managed aml-packt-self-service-mfa, the password policy, the profile; notebook 04:
+AML@Packt's virtual MFA device AML-Packt-phone) is removed by default or by a tick; anything
 else found on the user or group is listed and left alone unless the learner ticks
 ``remove_extras``.
 """
@@ -14,10 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helpers.cleanup.inventory import Inventory
+from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.plan import Change, Plan
+from helpers.users.plan import self_service_policy_arn
 from helpers.users.policies import GROUP_NAME, SERVICES, USER_PROFILE
 
 CATALOGUE_ARNS = frozenset(s.policy_arn for s in SERVICES)
+
+
+def lesson_device_serial(account_id: str) -> str:
+    """The serial of the virtual MFA device notebook 04 creates for AML@Packt (the lesson's own)."""
+    return f"arn:aws:iam::{account_id}:mfa/{DEFAULT_DEVICE_NAME}"
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,8 @@ def user_extras(inv: Inventory) -> list[str]:
     u = inv.user
     if u is None:
         return []
-    out = [f"{_kind_of(s)} {s}" for s in u.mfa_devices]
+    ours = lesson_device_serial(inv.account_id)
+    out = [f"{_kind_of(s)} {s}" for s in u.mfa_devices if s != ours]
     out += [f"membership of group {g}" for g in u.groups if g != GROUP_NAME]
     out += [f"attached policy {_short(a)}" for a in u.attached_policies]
     out += [f"inline policy {p}" for p in u.inline_policies]
@@ -78,7 +87,8 @@ def group_extras(inv: Inventory) -> list[str]:
     g = inv.group
     if g is None:
         return []
-    out = [f"attached policy {_short(a)}" for a in g.attached_policies if a not in CATALOGUE_ARNS]
+    ours = CATALOGUE_ARNS | {self_service_policy_arn(inv.account_id)}
+    out = [f"attached policy {_short(a)}" for a in g.attached_policies if a not in ours]
     return out + [f"inline policy {p}" for p in g.inline_policies]
 
 
@@ -136,6 +146,10 @@ def _group_steps(inv: Inventory) -> list[Step]:
         for p in g.inline_policies
     ]
     steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}))
+    own = self_service_policy_arn(inv.account_id)
+    if own in g.attached_policies:
+        # The lesson's own customer-managed policy outlives the group unless deleted (AWS managed ones cannot be).
+        steps.append(Step("delete", "policy", _short(own), "customer managed", "delete_managed_policy", {"arn": own}))
     return steps
 
 
