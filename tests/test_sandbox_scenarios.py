@@ -12,7 +12,9 @@ from botocore.exceptions import ClientError
 
 from helpers.errors import WalkthroughError
 from helpers.sandbox import console, files, scenarios
-from tests.sandbox_support import client, code_of, private_sandbox, read_rootkey
+from helpers.status.checks import run_checks
+from helpers.status.snapshot import take_snapshot
+from tests.sandbox_support import client, code_of, private_sandbox, read_rootkey, session
 
 SEEN_SECRETS: set[str] = set()
 
@@ -100,13 +102,22 @@ def test_checkpoints_05_06_have_root_mfa(sandbox, nn):
     remember_secrets(home)
     assert flags(home, "aml-packt") == (0, 1)
     devices = client(home, "aml-packt").list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
-    assert [d["User"]["Arn"] for d in devices] == [f"arn:aws:iam::{info.account_id}:root"]
+    assert sorted(d["User"]["Arn"] for d in devices) == [
+        f"arn:aws:iam::{info.account_id}:root",
+        f"arn:aws:iam::{info.account_id}:user/AML@Packt",
+    ]
+    own = client(home, "aml-packt").list_mfa_devices(UserName="AML@Packt")["MFADevices"]
+    assert [d["SerialNumber"] for d in own] == [f"arn:aws:iam::{info.account_id}:mfa/AML-Packt-phone"]
     iam = client(home, "aml-packt")
     iam.generate_credential_report()
     rows = list(csv.DictReader(io.StringIO(iam.get_credential_report()["Content"].decode())))
     root = rows[0]
     assert (root["user"], root["mfa_active"], root["access_key_1_active"]) == ("<root_account>", "true", "false")
-    assert [r["user"] for r in rows[1:]] == ["AML@Packt"]
+    assert [(r["user"], r["password_enabled"], r["mfa_active"]) for r in rows[1:]] == [("AML@Packt", "true", "true")]
+    # Notebook 05 after a lesson run: AML@Packt has a console password and MFA, so the check passes.
+    findings = run_checks(take_snapshot(session(home, "aml-packt")), ["iam_user_mfa_enabled_console_access"])
+    assert findings and all(f.status == "PASS" for f in findings), findings
+    assert any("AML@Packt has a console password and MFA enabled" in f.message for f in findings), findings
 
 
 def test_messy_account_has_every_audit_finding(sandbox):
@@ -161,4 +172,6 @@ def test_the_server_log_holds_no_secret(sandbox):
     assert len(SEEN_SECRETS) >= 8
     leaked = [s for s in SEEN_SECRETS if s in text]
     assert not leaked
-    assert "Authorization" not in text and "Signature=" not in text and "Password=" not in text
+    # An Authorization header, not an action name such as GetAccountAuthorizationDetails.
+    assert not re.search(r"\bAuthorization\b", text) and "Signature=" not in text and "Password=" not in text
+    assert "AWS4-HMAC-SHA256" not in text

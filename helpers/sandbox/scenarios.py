@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 
 from helpers.errors import WalkthroughError
+from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
 from helpers.sandbox import _totp, console, files, server
 from helpers.state import state_dir
@@ -26,6 +27,7 @@ USER = "AML@Packt"
 GROUP = "aml-packt-users"
 ROOT_PROFILE = "root-keys"
 USER_PROFILE = "aml-packt"
+USER_DEVICE = DEFAULT_DEVICE_NAME  # the virtual MFA device notebook 04 creates for AML@Packt
 GROUP_POLICIES = (
     "AmazonS3FullAccess",
     "AmazonMachineLearningFullAccess",
@@ -56,8 +58,8 @@ CHECKPOINTS = {
     "03": "Start of notebook 03: AML@Packt in group aml-packt-users (with the MFA self-service policy), "
     "CIS password policy, profile aml-packt.",
     "04": "Start of notebook 04: the root's access keys deleted, profile root-keys removed.",
-    "05": "Start of notebook 05: root MFA enabled.",
-    "06": "Start of notebook 06: root MFA enabled (the account secured).",
+    "05": "Start of notebook 05: root MFA enabled, and AML@Packt's own MFA device AML-Packt-phone.",
+    "06": "Start of notebook 06: root MFA and AML@Packt's MFA enabled (the account secured).",
 }
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
 
@@ -156,6 +158,15 @@ def _checkpoint(nn: int, p: files.SandboxPaths, url: str, root_key: console.Root
         device = console.create_root_mfa_device(home=home)
         code1, code2 = _totp.consecutive_codes(device.seed)
         console.enable_root_mfa(device.serial, code1, code2, home=home)
+        # Notebook 04's second part: AML@Packt adds its own device, signed with its own key (the group's
+        # self-service policy allows it). The seed is dropped here, as nobody scans it.
+        own = _client(url, key["AccessKeyId"], key["SecretAccessKey"], "iam")
+        made = own.create_virtual_mfa_device(VirtualMFADeviceName=USER_DEVICE)["VirtualMFADevice"]
+        seed = made["Base32StringSeed"]
+        code1, code2 = _totp.consecutive_codes(seed.decode("ascii") if isinstance(seed, bytes) else seed)
+        own.enable_mfa_device(
+            UserName=USER, SerialNumber=made["SerialNumber"], AuthenticationCode1=code1, AuthenticationCode2=code2
+        )
     return USER_PROFILE
 
 
