@@ -417,8 +417,8 @@ def test_bad_input_says_what_to_do_and_changes_nothing(case: Case, ctx: Ctx):
             if case.at == "04":
                 from helpers.cleanup.practice import owner_session
 
-                # At 04's start AML@Packt may not manage its own devices yet (the self-service policy
-                # comes later in the notebook): the account's owner drives the form, as an admin would.
+                # The account's owner drives the device form, as an admin would: the cases then check
+                # the form's sentences, not AML@Packt's self-service rights (tested in test_mfa_sandbox).
                 ctx.owner = ctx.stack.enter_context(owner_session(home=ctx.home))
             if case.setup is not None:
                 case.setup(ctx)
