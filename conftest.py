@@ -69,10 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Removed at exit, after IPython (imported later, so its atexit hook runs first) has closed its history.
     atexit.register(shutil.rmtree, _RUN_DIR, ignore_errors=True)
     isolate_environment(_RUN_DIR)
-    try:
-        _start_practice_account()
-    except ImportError as exc:  # only while the practice account's package is being built
-        print(f"(practice account not available: {exc}; notebook tests will fail)")
+    _start_practice_account()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -14,7 +14,6 @@ from helpers.errors import WalkthroughError
 from helpers.sandbox import files
 from helpers.ui.cleanup_form import teardown_form
 from tests.sandbox_support import private_sandbox
-from tests.test_progress import add_hooks
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,6 @@ def learner(tmp_path_factory):
         mp.setenv("AML_WALKTHROUGH_HOME", str(state))
         mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
         mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
-        add_hooks(mp)
         with private_sandbox(state):
             yield state
 
@@ -106,26 +104,6 @@ def test_real_account_path_reads_as_aml_packt_and_acts_only_as_an_administrator(
 # --- the notebook itself, headless, against the run's shared practice account ----------------------
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06-clean-up.ipynb"
-# Until the practice account's source carries the optional hooks and ``aml.progress`` is wired into
-# ``helpers``' lazy modules, a hidden first cell adds them in the kernel; once wired it does nothing.
-WIRING = """
-import helpers, helpers.progress
-from helpers.sandbox.source import SandboxAccount
-from helpers.cleanup import practice
-if not hasattr(SandboxAccount, "reset_to"):
-    SandboxAccount.checkpoints = lambda self: practice.checkpoints()
-    SandboxAccount.reset_to = lambda self, c: practice.reset_to(c, home=self._home)
-    SandboxAccount.owner_session = lambda self: practice.owner_session(home=self._home)
-"""
-
-
-def _practice_running() -> bool:
-    try:
-        from helpers.sandbox import server
-
-        return server.status() is not None
-    except Exception:  # noqa: BLE001 - no practice account in this run
-        return False
 
 
 def run_notebook() -> tuple[str, str]:
@@ -134,7 +112,6 @@ def run_notebook() -> tuple[str, str]:
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(WIRING))
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     ).execute()
@@ -154,7 +131,6 @@ def run_notebook() -> tuple[str, str]:
     return "\n".join(texts), "\n".join(printed)
 
 
-@pytest.mark.skipif(not _practice_running(), reason="needs the practice account (root conftest)")
 @pytest.mark.parametrize("start", ["06", "03", "00"])
 def test_notebook_06_runs_headless_in_whatever_state_then_again(start, monkeypatch):
     from helpers.sandbox import scenarios

@@ -6,23 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04-mfa.ipynb"
 BASE32_RUN = re.compile(r"[A-Z2-7]{32,}")  # a TOTP seed: AWS's are 32 to 64 Base32 characters
-
-
-def _practice_running() -> bool:
-    try:
-        from helpers.sandbox import server
-
-        return server.status() is not None
-    except Exception:  # no practice account in this run (e.g. --noconftest)
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _practice_running(), reason="needs the practice account (root conftest)")
 
 
 def run_notebook() -> tuple[str, str, str]:

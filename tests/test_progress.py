@@ -9,16 +9,7 @@ from helpers import progress
 from helpers.cleanup import practice
 from helpers.errors import WalkthroughError, explain
 from helpers.sandbox import files
-from helpers.sandbox.source import SandboxAccount
 from tests.sandbox_support import private_sandbox, session
-
-
-def add_hooks(mp: pytest.MonkeyPatch) -> None:
-    """The optional account-source hooks notebook 06 relies on (the lines proposed for SandboxAccount)."""
-    if not hasattr(SandboxAccount, "reset_to"):
-        mp.setattr(SandboxAccount, "checkpoints", lambda self: practice.checkpoints(), raising=False)
-        mp.setattr(SandboxAccount, "reset_to", lambda self, c: practice.reset_to(c, home=self._home), raising=False)
-        mp.setattr(SandboxAccount, "owner_session", lambda self: practice.owner_session(home=self._home), raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +20,6 @@ def learner(tmp_path_factory):
         mp.setenv("AML_WALKTHROUGH_HOME", str(state))
         mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
         mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
-        add_hooks(mp)
         with private_sandbox(state):
             yield state
 

@@ -9,22 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03-delete-root-keys.ipynb"
-
-
-def _practice_running() -> bool:
-    try:
-        from helpers.sandbox import server
-
-        return server.status() is not None
-    except Exception:  # no practice account in this run (e.g. --noconftest)
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _practice_running(), reason="needs the practice account (root conftest)")
 
 
 def run_notebook() -> tuple[str, str]:

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
 from .browser_support import browser_page, open_notebook, require_browser, run_all, running_lab, screenshot
-from .test_cleanup_notebook import WIRING
 
 pytestmark = pytest.mark.browser
 NAME = "06-clean-up.ipynb"
 
 
 def _prepare(lab, monkeypatch) -> None:
-    """The learner's account at the start of notebook 06, acting as AML@Packt; the hooks wired in the copy."""
+    """The learner's account at the start of notebook 06, acting as AML@Packt."""
     from helpers import account
     from helpers.sandbox import scenarios
 
     monkeypatch.setenv("AML_WALKTHROUGH_HOME", str(lab.state))
     scenarios.reset(at="06", home=lab.state)
     account.choose_account("sandbox", "aml-packt")
-    path = lab.folder / NAME
-    nb = json.loads(path.read_text())
-    nb["cells"].insert(
-        2, {"cell_type": "code", "metadata": {}, "source": WIRING, "outputs": [], "execution_count": None}
-    )
-    path.write_text(json.dumps(nb))
 
 
 def test_clean_up_runs_in_the_browser(tmp_path, monkeypatch):
