@@ -116,3 +116,12 @@ def test_clock_check_without_a_profile_is_a_sentence(monkeypatch):
     assert isinstance(note, mfa.Note)
     assert str(note).startswith("The clock could not be compared: No profile is active yet.")
     assert note._repr_markdown_() == str(note)
+
+
+def test_a_clock_ten_minutes_slow_is_diagnosed_even_when_a_new_code_starts_meanwhile():
+    seed = pyotp.random_base32()
+    totp = pyotp.TOTP(seed)
+    typed_at = 1_800_000_000.0
+    old = (totp.at(typed_at - 600), totp.at(typed_at - 570))
+    # The server answers, and the diagnosis runs, one code later than the learner's `now`.
+    assert "too old" in codes.refusal_reason(seed, *old, now=typed_at + 30)

@@ -15,8 +15,9 @@ from helpers.errors import WalkthroughError
 
 DIGITS = 6
 STEP = 30  # seconds per TOTP code (RFC 6238 default, what AWS uses)
-# How far back and ahead the refusal diagnosis looks for a typed code (10 minutes each way).
-_SEARCH_STEPS = 20
+# How far back and ahead the refusal diagnosis looks for a typed code (15 minutes each way: a clock
+# 10 minutes off is still diagnosed as such, even when a new code starts while we look).
+_SEARCH_STEPS = 30
 _DIGITS_ONLY = re.compile(r"[0-9]+")
 
 
