@@ -1,39 +1,20 @@
 """The account choice (notebook 00) and the session factory every notebook uses."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from helpers import account, aws
 from helpers.sources import AwsFiles, YourAwsFiles
+from tests.fakes import FakeSource
 
 KEY_A = "AKIAAAAAAAAAAAAAAAAA"
 KEY_ENV = "AKIAEEEEEEEEEEEEEEEE"
 
 
-class FakeSource:
-    key = "fake"
-    label = "A fake account"
-    practice = True
-    default_region = "eu-west-1"
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def files(self):
-        return AwsFiles(self.folder / "config", self.folder / "credentials", {"endpoint_url": "http://127.0.0.1:1"})
-
-    def handed_over_keys(self):
-        return None
-
-    def describe(self):
-        return "Fake."
-
-
 @pytest.fixture
 def fake(tmp_path, isolated_home, monkeypatch):
-    src = FakeSource(tmp_path)
+    src = FakeSource(tmp_path, default_region="eu-west-1", endpoint_url="http://127.0.0.1:1")
     (tmp_path / "config").write_text("[profile a]\nregion = eu-west-1\n")
     (tmp_path / "credentials").write_text(f"[a]\naws_access_key_id = {KEY_A}\naws_secret_access_key = {'s' * 40}\n")
     monkeypatch.setattr(account, "available_sources", lambda: {"fake": src, "aws": YourAwsFiles()})

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from pathlib import Path
 
 import boto3
 import pytest
@@ -34,6 +32,7 @@ from helpers.credentials import (
 )
 from helpers.errors import WalkthroughError
 from helpers.sources import AwsFiles
+from tests.fakes import FakeSource
 
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -285,27 +284,6 @@ def test_a_bad_region_is_refused_before_any_call(files):
 
 
 # --- the notebook's cells ---------------------------------------------------------------------------
-
-
-@dataclass
-class FakeSource:
-    """An account source like the practice one: its own files and a rootkey.csv handed over."""
-
-    folder: Path
-    practice: bool = True
-    key: str = "fake"
-    label: str = "Fake account"
-    default_region: str = "us-east-1"
-
-    def files(self) -> AwsFiles:
-        return AwsFiles(self.folder / "config", self.folder / "credentials")
-
-    def handed_over_keys(self) -> Path | None:
-        path = self.folder / "rootkey.csv"
-        return path if path.exists() else None
-
-    def describe(self) -> str:
-        return "A fake account."
 
 
 @pytest.fixture

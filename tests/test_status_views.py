@@ -5,37 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from moto import mock_aws
 
 from helpers import account
 from helpers.errors import WalkthroughError
-from helpers.sources import AwsFiles, YourAwsFiles
+from helpers.sources import YourAwsFiles
 from helpers.status import views
 from helpers.status.checks import CHECKS
 from helpers.status.model import REPORT
 from helpers.status.samples import row, secured, snapshot
-
-
-class FakeSource:
-    key = "fake"
-    label = "A fake account"
-    practice = True
-    default_region = "us-east-1"
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def files(self):
-        return AwsFiles(self.folder / "config", self.folder / "credentials")
-
-    def handed_over_keys(self):
-        return None
-
-    def describe(self):
-        return "Fake."
+from tests.fakes import FakeSource
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import pytest
 
 from helpers import account, lesson
 from helpers.ui import account_form
+from tests.fakes import FakeSource
 
-from .test_account import KEY_A, FakeSource
+from .test_account import KEY_A
 
 
 @pytest.fixture

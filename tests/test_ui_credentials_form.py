@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import boto3
 import pytest
@@ -15,27 +13,8 @@ from moto import mock_aws
 import helpers.account
 from helpers.credentials import identity as identity_mod
 from helpers.errors import WalkthroughError
-from helpers.sources import AwsFiles
 from helpers.ui.credentials_form import CredentialsForm
-
-
-@dataclass
-class FakeSource:
-    folder: Path
-    practice: bool = True
-    key: str = "fake"
-    label: str = "Fake account"
-    default_region: str = "us-east-1"
-
-    def files(self) -> AwsFiles:
-        return AwsFiles(self.folder / "config", self.folder / "credentials")
-
-    def handed_over_keys(self) -> Path | None:
-        path = self.folder / "rootkey.csv"
-        return path if path.exists() else None
-
-    def describe(self) -> str:
-        return "A fake account."
+from tests.fakes import FakeSource
 
 
 @pytest.fixture

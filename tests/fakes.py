@@ -1,0 +1,31 @@
+"""A fake account source for tests: AWS files in a folder of the test's own (no server, no AWS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.sources import AwsFiles
+
+
+@dataclass
+class FakeSource:
+    """An account source like the practice one: its own files, and a rootkey.csv if the test puts one there."""
+
+    folder: Path
+    practice: bool = True
+    key: str = "fake"
+    label: str = "A fake account"
+    default_region: str = "us-east-1"
+    endpoint_url: str | None = None  # written into new profiles, as the practice account's is
+
+    def files(self) -> AwsFiles:
+        settings = {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
+        return AwsFiles(self.folder / "config", self.folder / "credentials", settings)
+
+    def handed_over_keys(self) -> Path | None:
+        path = self.folder / "rootkey.csv"
+        return path if path.exists() else None
+
+    def describe(self) -> str:
+        return "A fake account."
