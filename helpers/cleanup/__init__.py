@@ -6,7 +6,7 @@ profile), ``notebook`` (the one-call cells). Notebook cells call e.g. ``aml.clea
 
 from __future__ import annotations
 
-import importlib
+from helpers.lazy import lazy_exports
 
 _EXPORTS = {
     "take_inventory": "helpers.cleanup.inventory",
@@ -32,11 +32,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'helpers.cleanup' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

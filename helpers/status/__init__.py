@@ -6,7 +6,7 @@ notebook 05; ``python -m helpers.status`` in a terminal. Submodules load on firs
 
 from __future__ import annotations
 
-import importlib
+from helpers.lazy import lazy_exports
 
 _EXPORTS = {
     "take_snapshot": "helpers.status.snapshot",
@@ -27,11 +27,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'helpers.status' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
