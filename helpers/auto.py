@@ -1,0 +1,17 @@
+"""Whether forms apply themselves: ``AML_WALKTHROUGH_AUTO=1`` (the test suite, an instructor catching up).
+
+By default a learner presses each button: in the practice account a form shows its plan and waits
+for the click. With the variable set, forms apply themselves and the simulated authenticator types
+its own codes, so *Run All* completes the lesson headless. Used by every form in ``helpers.ui``.
+"""
+
+from __future__ import annotations
+
+import os
+
+ENV_VAR = "AML_WALKTHROUGH_AUTO"
+
+
+def walkthrough_auto() -> bool:
+    """True when ``AML_WALKTHROUGH_AUTO`` is set to 1/true/yes (forms then apply themselves)."""
+    return os.environ.get(ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
