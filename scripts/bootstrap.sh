@@ -21,9 +21,13 @@ if [ ! -x .venv/bin/python ]; then
     echo "Windows: https://www.python.org/downloads/), or name one with: make lab PYTHON=/path/to/python3" >&2
     exit 1
   fi
+  # The error log goes to a private temp file (mktemp: unpredictable name, 0600), removed on exit.
+  venv_log=$(mktemp "${TMPDIR:-/tmp}/aml-venv-error.XXXXXXXX")
+  trap 'rm -f "$venv_log"' EXIT
   echo "Creating .venv with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
-  if ! "$py" -m venv .venv 2>/tmp/aml-venv-error.$$; then
+  if ! "$py" -m venv .venv 2>"$venv_log"; then
     rm -rf .venv
+    tail -5 "$venv_log" >&2
     echo "Could not create a virtual environment with $py." >&2
     echo "On Debian/Ubuntu install the venv module: sudo apt-get install python3-venv, then run make again." >&2
     exit 1

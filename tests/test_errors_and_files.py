@@ -109,3 +109,53 @@ def test_a_notice_is_a_string_that_jupyter_shows_without_quotes():
     assert said == "Done <now>." and "Done" in said and repr(said) == "Done <now>."
     assert "&lt;now&gt;" in said._repr_html_() and "#ef6c00" in said._repr_html_()
     assert "#2e7d32" in Notice("Fine.")._repr_html_()
+
+
+def test_backup_keeps_the_newest_three_copies_each_0600(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    target = tmp_path / "credentials"
+    other = tmp_path / "config"
+    other.write_text("cfg")
+    textfiles.backup(other)
+    start = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+    made = []
+    for n in range(6):
+        target.write_text(f"version {n}")
+        made.append(textfiles.backup(target, now=start + timedelta(seconds=n)))
+    kept = textfiles.backups_of(target)
+    assert kept == made[-3:]
+    assert [p.read_text() for p in kept] == ["version 3", "version 4", "version 5"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in kept)
+    assert len(textfiles.backups_of(other)) == 1  # another file's backups are not counted or touched
+    # No temp file is left behind, and an existing backup is never overwritten.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    with pytest.raises(FileExistsError):
+        textfiles.backup(target, now=start + timedelta(seconds=5))
+    assert made[-1].read_text() == "version 5"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_bootstrap_writes_its_venv_error_to_a_private_temp_file_and_removes_it(tmp_path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(root / "scripts" / "bootstrap.sh", tmp_path / "scripts")
+    fake, tmp = tmp_path / "bin", tmp_path / "tmp"
+    fake.mkdir()
+    tmp.mkdir()
+    # A Python that passes the version check but whose venv module is missing (Debian without python3-venv).
+    script = '#!/bin/sh\nif [ "$1" = "-m" ]; then echo "ensurepip is not available" >&2; exit 1; fi\nexit 0\n'
+    for name in ("python3.13", "python3.12", "python3.11", "python3.10", "python3", "python"):
+        (fake / name).write_text(script)
+        (fake / name).chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp)}
+    done = subprocess.run(["bash", "scripts/bootstrap.sh"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Could not create a virtual environment" in done.stderr
+    assert "ensurepip is not available" in done.stderr  # the reason is shown, then the file goes
+    assert list(tmp.iterdir()) == []
+    assert "aml-venv-error.$$" not in (root / "scripts" / "bootstrap.sh").read_text()
