@@ -20,13 +20,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 DEFAULT_PORT = 8888
+sys.path.insert(0, str(ROOT))  # helpers, also when the editable install is missing
 
 
 def state_dir() -> Path:
-    sys.path.insert(0, str(ROOT))
     from helpers.state import state_dir as walkthrough_state
 
     return walkthrough_state()
+
+
+def lesson_env(base: dict[str, str]) -> dict[str, str]:
+    from helpers.lab_env import lesson_env as build
+
+    return build(base)
 
 
 def lab_file() -> Path:
@@ -104,7 +110,8 @@ def lab() -> int:
     start_practice_account()
     port = pick_port(int(os.environ.get("AML_LAB_PORT", DEFAULT_PORT)))
     token = secrets.token_hex(24)
-    env = dict(os.environ, JUPYTER_TOKEN=token)
+    # The lesson's environment: terminals and kernels find .venv/bin first on PATH (helpers.lab_env).
+    env = lesson_env(dict(os.environ, JUPYTER_TOKEN=token))
     cmd = [sys.executable, "-m", "jupyterlab", "--ip", "127.0.0.1", "--port", str(port)]
     cmd += ["--ServerApp.port_retries=0", f"--ServerApp.root_dir={ROOT}"]
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.lab_env import lesson_env
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "browser"
@@ -84,8 +86,12 @@ def _write_settings(settings: Path) -> None:
 
 
 @contextmanager
-def running_lab(tmp: Path, env_extra: dict[str, str] | None = None):
-    """Start JupyterLab on a free port over a copy of notebooks/; stop exactly that server afterwards."""
+def running_lab(tmp: Path, env_extra: dict[str, str] | None = None, auto: bool = False):
+    """Start JupyterLab on a free port over a copy of notebooks/; stop exactly that server afterwards.
+
+    Its kernels run as a learner's do: without ``AML_WALKTHROUGH_AUTO`` (forms wait for clicks),
+    unless *auto* is True (forms apply themselves, as under the test suite's nbval runs).
+    """
     folder = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
     state = tmp / "state"
@@ -96,9 +102,12 @@ def running_lab(tmp: Path, env_extra: dict[str, str] | None = None):
     _write_settings(jupyter["settings"])
     token = secrets.token_hex(16)
     port = free_port()
-    env = dict(os.environ)
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+    # The same environment as `make lab` gives JupyterLab (helpers.lab_env): .venv/bin first on PATH.
+    env = lesson_env(dict(os.environ), pin_state=False)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AML_WALKTHROUGH_AUTO"):
         env.pop(name, None)
+    if auto:
+        env["AML_WALKTHROUGH_AUTO"] = "1"
     env.update(
         {
             "AML_WALKTHROUGH_HOME": str(state),

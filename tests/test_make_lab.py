@@ -64,3 +64,34 @@ def test_no_python_310_says_what_to_install(tmp_path):
     assert "apt-get install python3 python3-venv" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_jupyterlab_gets_the_lessons_environment(lab, monkeypatch):
+    """Terminals and kernels inherit it: .venv/bin first, the terminal config and the news pop-up off."""
+    from helpers.lab_env import JUPYTER_CONFIG, lesson_bin
+
+    env = lab.lesson_env({"PATH": f"/usr/bin:/bin:{lesson_bin()}", "PYTHONHOME": "/elsewhere"})
+    first, *rest = env["PATH"].split(os.pathsep)
+    assert first == str(lesson_bin()) and str(lesson_bin()) not in rest
+    assert "PYTHONHOME" not in env
+    assert env["AML_WALKTHROUGH_HOME"] == str(lab.state_dir())
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(JUPYTER_CONFIG)
+    news = json.loads((JUPYTER_CONFIG / "labconfig" / "default_setting_overrides.json").read_text())
+    assert news["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_a_terminal_shell_puts_the_lessons_bin_first_after_a_profile_resets_path(tmp_path):
+    """The shell JupyterLab's terminals start (scripts/jupyter-config) survives a ~/.bashrc that resets PATH."""
+    from helpers.lab_env import JUPYTER_CONFIG, lesson_bin, lesson_env
+
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("no bash on this machine: terminals use the default shell")
+    from traitlets.config.loader import PyFileConfigLoader
+
+    loaded = PyFileConfigLoader("jupyter_server_config.py", path=str(JUPYTER_CONFIG)).load_config()
+    shell = loaded.ServerApp.terminado_settings["shell_command"]
+    (tmp_path / ".bashrc").write_text("PATH=/usr/bin:/bin\n")
+    env = lesson_env({"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, pin_state=False)
+    done = subprocess.run(shell, input="command -v python aws\nexit\n", env=env, capture_output=True, text=True)
+    assert done.stdout.split() == [f"{lesson_bin()}/python", f"{lesson_bin()}/aws"]
