@@ -68,7 +68,10 @@ def test_every_message_ends_with_a_period_and_names_its_resource():
         for finding in run_checks(snap):
             assert finding.message.endswith("."), finding
             name = finding.resource.split("/")[0]
-            assert name == "account" or name in finding.message, finding
+            # Learner-facing text names the root user and the password policy in words, never internally.
+            said = {"<root_account>": "root user", "password_policy": "password policy"}.get(name, name)
+            assert name == "account" or said in finding.message, finding
+            assert "<root_account>" not in finding.message and "(password_policy)" not in finding.message
 
 
 def test_the_new_account_fails_the_console_checklist_and_the_secured_one_passes():
@@ -89,7 +92,7 @@ def test_the_new_account_fails_the_console_checklist_and_the_secured_one_passes(
 def test_root_access_key_fails_with_the_report_count_and_passes_from_the_live_summary():
     fail = only(snapshot(), "iam_no_root_access_key")
     assert (fail.status, fail.resource) == ("FAIL", "<root_account>")
-    assert fail.message == "The root user (<root_account>) has one active access key."
+    assert fail.message == "The root user has one active access key."
     # The report (up to 4 hours old) still shows a key, but the live summary says it is gone.
     stale = snapshot(summary_map=summary(AccountAccessKeysPresent=0))
     assert only(stale, "iam_no_root_access_key").status == "PASS"
@@ -99,7 +102,7 @@ def test_root_access_key_falls_back_to_the_report_then_unknown():
     no_summary = {SUMMARY: "the caller lacks the permission iam:GetAccountSummary"}
     two = [row("<root_account>", access_key_1_active="true", access_key_2_active="true")]
     finding = only(snapshot(rows=two, missing=no_summary), "iam_no_root_access_key")
-    assert (finding.status, finding.message) == ("FAIL", "The root user (<root_account>) has two active access keys.")
+    assert (finding.status, finding.message) == ("FAIL", "The root user has two active access keys.")
     assert only(snapshot(rows=[row("<root_account>")], missing=no_summary), "iam_no_root_access_key").status == "PASS"
     unknown = only(snapshot(missing={**no_summary, **DENIED_REPORT}), "iam_no_root_access_key")
     assert unknown.status == "UNKNOWN"
@@ -118,7 +121,7 @@ def test_root_mfa_pass_fail_and_unknown():
 
 def test_avoid_root_usage():
     used_today = snapshot(rows=[row("<root_account>", password_last_used=stamp(0.2))])
-    assert only(used_today, "iam_avoid_root_usage").message == "The root user (<root_account>) was last used today."
+    assert only(used_today, "iam_avoid_root_usage").message == "The root user was last used today."
     assert only(used_today, "iam_avoid_root_usage").status == "FAIL"
     key_used = snapshot(rows=[row("<root_account>", access_key_2_last_used_date=stamp(1.5))])
     assert only(key_used, "iam_avoid_root_usage").status == "FAIL"
@@ -191,7 +194,7 @@ def test_password_policy_checks_pass_fail_and_unknown(check_id, weaker):
     assert only(secured(policy={**GOOD_POLICY, **weaker}), check_id).status == "FAIL"
     none = only(secured(policy=None), check_id)
     assert (none.status, none.resource) == ("FAIL", "password_policy")
-    assert none.message == "The account has no IAM password policy (password_policy)."
+    assert none.message == "The account has no IAM password policy."
     denied = {PASSWORD_POLICY: "the caller lacks the permission iam:GetAccountPasswordPolicy"}
     assert "iam:GetAccountPasswordPolicy" in only(secured(missing=denied), check_id).message
 
@@ -218,8 +221,9 @@ def test_user_mfa_console_access_handles_the_roots_not_supported():
         row("cy", password_enabled="false"),
     ]
     found = results(snapshot(rows=rows), "iam_user_mfa_enabled_console_access")
-    assert [f.status for f in found] == ["PASS", "FAIL", "PASS", "PASS"]
-    assert found[1].message == "User ann has a console password but MFA disabled."
+    # The root user gets no verdict here ("does not have a console password" would be untrue).
+    assert [(f.resource, f.status) for f in found] == [("ann", "FAIL"), ("ben", "PASS"), ("cy", "PASS")]
+    assert found[0].message == "User ann has a console password but MFA disabled."
     assert only(snapshot(missing=DENIED_REPORT), "iam_user_mfa_enabled_console_access").status == "UNKNOWN"
 
 

@@ -21,7 +21,7 @@ def test_prints_the_checklist_for_the_active_profile(capsys):
         assert main([]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Security status of this account as aml-packt: 1 of 5 done."
-    assert out[1] == "  [PASS   ] Delete your root access keys: The root user (<root_account>) has no access keys."
+    assert out[1] == "  [PASS   ] Delete your root access keys: The root user has no access keys."
     assert out[3].startswith("  [FAIL   ] Create individual IAM users: The account has no IAM users")
     assert any(line.startswith("All checks: ") for line in out)
 
@@ -40,7 +40,7 @@ def test_json_lists_every_finding(capsys):
         "status": "PASS",
         "severity": "critical",
         "resource": "<root_account>",
-        "message": "The root user (<root_account>) has no access keys.",
+        "message": "The root user has no access keys.",
     }
 
 

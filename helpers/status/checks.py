@@ -105,7 +105,7 @@ def _run_one(check: Check, snapshot: Snapshot) -> list[Finding]:
     return check.run(snapshot)
 
 
-_SUBJECTS = {ROOT: "the root user (<root_account>)", "password_policy": "the password policy (password_policy)"}
+_SUBJECTS = {ROOT: "the root user", "password_policy": "the password policy"}
 
 
 def unknown_message(snapshot: Snapshot, parts: list[str], resource: str = "account") -> str:
@@ -151,7 +151,7 @@ def days_since(then: datetime, snapshot: Snapshot) -> int:
 
 
 def _user_label(name: str) -> str:
-    return "The root user (<root_account>)" if name == ROOT else f"User {name}"
+    return "The root user" if name == ROOT else f"User {name}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -159,7 +159,7 @@ def _plural(n: int, word: str) -> str:
 
 
 _NUMBER = {0: "no", 1: "one", 2: "two"}
-NO_ROOT_ROW = "Cannot tell for the root user (<root_account>), because the credential report has no row for it."
+NO_ROOT_ROW = "Cannot tell for the root user, because the credential report has no row for it."
 
 
 # --- the root user ------------------------------------------------------------------------------
@@ -196,17 +196,17 @@ def _no_root_access_key(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
     if snapshot.has(SUMMARY) and snapshot.summary is not None:
         # The summary is live; the report can be hours old (it only tells us how many keys).
         if not snapshot.summary.get("AccountAccessKeysPresent", 0):
-            return [("PASS", "The root user (<root_account>) has no access keys.", ROOT)]
+            return [("PASS", "The root user has no access keys.", ROOT)]
         count = _NUMBER.get(from_report or 0) if from_report else None
         what = f"{count} active access key{'s' if from_report == 2 else ''}" if count else "access keys"
-        return [("FAIL", f"The root user (<root_account>) has {what}.", ROOT)]
+        return [("FAIL", f"The root user has {what}.", ROOT)]
     if from_report is None:
         gaps = [p for p in (SUMMARY, REPORT) if not snapshot.has(p)] or [SUMMARY]
         return [("UNKNOWN", unknown_message_safe(snapshot, gaps), ROOT)]
     if from_report == 0:
-        return [("PASS", "The root user (<root_account>) has no active access keys.", ROOT)]
+        return [("PASS", "The root user has no active access keys.", ROOT)]
     noun = "key" if from_report == 1 else "keys"
-    return [("FAIL", f"The root user (<root_account>) has {_NUMBER[from_report]} active access {noun}.", ROOT)]
+    return [("FAIL", f"The root user has {_NUMBER[from_report]} active access {noun}.", ROOT)]
 
 
 def unknown_message_safe(snapshot: Snapshot, parts: list[str]) -> str:
@@ -245,8 +245,8 @@ def _root_mfa_enabled(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
         gaps = [p for p in (SUMMARY, REPORT) if not snapshot.has(p)] or [SUMMARY]
         return [("UNKNOWN", unknown_message_safe(snapshot, gaps), ROOT)]
     if enabled:
-        return [("PASS", "MFA is enabled for the root user (<root_account>).", ROOT)]
-    return [("FAIL", "MFA is not enabled for the root user (<root_account>).", ROOT)]
+        return [("PASS", "MFA is enabled for the root user.", ROOT)]
+    return [("FAIL", "MFA is not enabled for the root user.", ROOT)]
 
 
 @_register(
@@ -260,7 +260,7 @@ def _root_mfa_enabled(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
         "Sign in as an IAM user (AML@Packt in this lesson) for everyday work.",
         "Delete the root user's access keys (check iam_no_root_access_key) so nothing automated uses it.",
         "Check when it was last used: aws iam generate-credential-report, then aws iam get-credential-report "
-        "(columns password_last_used and access_key_*_last_used_date of <root_account>).",
+        "(columns password_last_used and access_key_*_last_used_date of the root user's row, the first one).",
     ),
     (REPORT,),
     resource=ROOT,
@@ -275,15 +275,15 @@ def _avoid_root_usage(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
     ]
     used = [u for u in used if u is not None]
     if not used:
-        return [("PASS", "The root user (<root_account>) has no recorded use.", ROOT)]
+        return [("PASS", "The root user has no recorded use.", ROOT)]
     days = days_since(max(used), snapshot)
     if days <= ROOT_USAGE_DAYS:
         ago = "today" if days <= 0 else f"{_plural(days, 'day')} ago"
-        return [("FAIL", f"The root user (<root_account>) was last used {ago}.", ROOT)]
+        return [("FAIL", f"The root user was last used {ago}.", ROOT)]
     return [
         (
             "PASS",
-            f"The root user (<root_account>) was not used in the last {_plural(ROOT_USAGE_DAYS, 'day')} "
+            f"The root user was not used in the last {_plural(ROOT_USAGE_DAYS, 'day')} "
             f"(last used {_plural(days, 'day')} ago).",
             ROOT,
         )
@@ -370,7 +370,7 @@ def _password_check(id: str, title: str, risk: str, judge: Callable[[dict], tupl
     def func(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
         policy = snapshot.password_policy
         if policy is None:
-            return [("FAIL", "The account has no IAM password policy (password_policy).", "password_policy")]
+            return [("FAIL", "The account has no IAM password policy.", "password_policy")]
         ok, message = judge(policy)
         return [("PASS" if ok else "FAIL", message, "password_policy")]
 
@@ -380,30 +380,26 @@ def _password_check(id: str, title: str, risk: str, judge: Callable[[dict], tupl
 def _length(policy: dict) -> tuple[bool, str]:
     length = int(policy.get("MinimumPasswordLength") or 0)
     if length >= PASSWORD_MIN_LENGTH:
-        return True, f"The IAM password policy (password_policy) requires at least {length} characters."
-    return False, (
-        f"The IAM password policy (password_policy) requires only {length} characters, "
-        f"fewer than {PASSWORD_MIN_LENGTH}."
-    )
+        return True, f"The IAM password policy requires at least {length} characters."
+    return False, (f"The IAM password policy requires only {length} characters, fewer than {PASSWORD_MIN_LENGTH}.")
 
 
 def _reuse(policy: dict) -> tuple[bool, str]:
     reuse = int(policy.get("PasswordReusePrevention") or 0)
     if reuse >= PASSWORD_REUSE:
-        return True, f"The IAM password policy (password_policy) prevents reuse of the last {reuse} passwords."
+        return True, f"The IAM password policy prevents reuse of the last {reuse} passwords."
     if not reuse:
-        return False, "The IAM password policy (password_policy) does not prevent password reuse."
+        return False, "The IAM password policy does not prevent password reuse."
     return False, (
-        f"The IAM password policy (password_policy) prevents reuse of only the last {reuse} passwords, "
-        f"fewer than {PASSWORD_REUSE}."
+        f"The IAM password policy prevents reuse of only the last {reuse} passwords, fewer than {PASSWORD_REUSE}."
     )
 
 
 def _requires(key: str, what: str) -> Callable[[dict], tuple[bool, str]]:
     def judge(policy: dict) -> tuple[bool, str]:
         if policy.get(key):
-            return True, f"The IAM password policy (password_policy) requires at least one {what}."
-        return False, f"The IAM password policy (password_policy) does not require at least one {what}."
+            return True, f"The IAM password policy requires at least one {what}."
+        return False, f"The IAM password policy does not require at least one {what}."
 
     return judge
 
@@ -411,13 +407,10 @@ def _requires(key: str, what: str) -> Callable[[dict], tuple[bool, str]]:
 def _expiry(policy: dict) -> tuple[bool, str]:
     age = int(policy.get("MaxPasswordAge") or 0)
     if not policy.get("ExpirePasswords") or not age:
-        return False, "The IAM password policy (password_policy) does not make passwords expire."
+        return False, "The IAM password policy does not make passwords expire."
     if age <= PASSWORD_MAX_AGE:
-        return True, f"The IAM password policy (password_policy) makes passwords expire after {age} days."
-    return False, (
-        f"The IAM password policy (password_policy) makes passwords expire after {age} days, "
-        f"more than {PASSWORD_MAX_AGE}."
-    )
+        return True, f"The IAM password policy makes passwords expire after {age} days."
+    return False, (f"The IAM password policy makes passwords expire after {age} days, more than {PASSWORD_MAX_AGE}.")
 
 
 _CLASS_RISK = (
@@ -494,15 +487,18 @@ def _user_mfa_console(snapshot: Snapshot) -> list[tuple[Status, str, str]]:
     found: list[tuple[Status, str, str]] = []
     for row in snapshot.report_rows():
         name = row.get("user", "")
+        if name == ROOT:
+            # The root row says not_supported whether or not the root user has a password (it always can sign
+            # in): its MFA is iam_root_mfa_enabled's job, and "no console password" would be untrue.
+            continue
         who = _user_label(name)
-        # The root row says not_supported: the root user's MFA is iam_root_mfa_enabled's job.
         if flag(row.get("password_enabled")) is not True:
             found.append(("PASS", f"{who} does not have a console password.", name))
         elif flag(row.get("mfa_active")):
             found.append(("PASS", f"{who} has a console password and MFA enabled.", name))
         else:
             found.append(("FAIL", f"{who} has a console password but MFA disabled.", name))
-    return found or [("PASS", "The credential report lists no users.", "account")]
+    return found or [("PASS", "The credential report lists no IAM users.", "account")]
 
 
 def _active_keys(row: dict[str, str]) -> list[int]:

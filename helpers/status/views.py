@@ -21,7 +21,7 @@ from helpers.account import Account, AccountChoiceError, current_account
 from helpers.errors import WalkthroughError, explain
 from helpers.state import state_dir
 from helpers.status.checks import CHECKS, ChecklistResult, checklist, run_checks
-from helpers.status.model import PART_LABELS, Finding, Snapshot
+from helpers.status.model import PART_LABELS, ROOT, Finding, Snapshot
 from helpers.status.snapshot import take_snapshot
 from helpers.textfiles import write_atomic
 
@@ -204,6 +204,48 @@ def _gaps_note(snapshot: Snapshot) -> str:
 
 # --- notebook 05's tables ------------------------------------------------------------------------
 
+# Internal resource names as the learner reads them (the JSON export keeps AWS's and Prowler's names).
+_RESOURCE_NAMES = {ROOT: "the root user", "password_policy": "the password policy", "account": "the account"}
+
+
+def resource_label(resource: str) -> str:
+    """*resource* as a learner reads it: "the root user" for ``<root_account>``, and so on."""
+    return _RESOURCE_NAMES.get(resource, resource)
+
+
+class Table:
+    """A styled table inside a scrolling region a keyboard can reach (tabindex, role and label, for axe).
+
+    Behaves like its pandas Styler (``.data``, ``.to_html()``); shows without an index column.
+    """
+
+    def __init__(self, styler, label: str) -> None:
+        self.styler = styler
+        self.label = label
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The table's rows (a DataFrame)."""
+        return self.styler.data
+
+    def to_html(self) -> str:
+        """The table's HTML, without the scrolling region."""
+        return self.styler.to_html()
+
+    def __getattr__(self, name: str):
+        if name == "styler":  # not set yet (copy, pickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.styler, name)
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<div class="aml-table" role="region" aria-label="{html.escape(self.label)}" tabindex="0" '
+            f'style="overflow-x:auto;max-width:100%">{self.styler.to_html()}</div>'
+        )
+
 
 def freshness(snapshot: Snapshot) -> str:
     """When the credential report was generated, and where the root verdicts come from."""
@@ -229,7 +271,7 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)} days before this check"
 
 
-def assets_table(source: Source = None) -> pd.DataFrame | Card:
+def assets_table(source: Source = None) -> Table | Card:
     """How many users, groups, roles, policies and identity providers the account has (IAM dashboard)."""
     snapshot, why = _read(source)
     if snapshot is None:
@@ -246,7 +288,8 @@ def assets_table(source: Source = None) -> pd.DataFrame | Card:
     counts = [summary.get(key) if snapshot.summary is not None else None for _, key in rows]
     frame = pd.DataFrame({"resource": [r for r, _ in rows], "count": counts})
     frame["count"] = frame["count"].astype("Int64")
-    return frame.set_index("resource")
+    styler = frame.style.hide(axis="index").format(na_rep="unknown").set_properties(**{"text-align": "left"})
+    return Table(styler, "The account's IAM resources")
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
@@ -266,20 +309,24 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     )
 
 
-def checks_table(source: Source = None):
-    """Every check's findings, coloured by status (a pandas Styler) - notebook 05."""
+def checks_table(source: Source = None, caption: bool = True):
+    """Every check's findings, coloured by status (a Table around a pandas Styler) - notebook 05."""
     snapshot, why = _read(source)
     if snapshot is None:
         return Card(note=why)
     frame = findings_frame(run_checks(snapshot))
-    return (
-        # escape: messages name <root_account>, which a browser would otherwise take for a tag.
+    frame["resource"] = frame["resource"].map(resource_label)
+    styler = (
+        # escape: a user name or message could hold <, which a browser would otherwise take for a tag.
         frame.style.format(escape="html")
         .apply(lambda row: [_ROW_STYLE[row["status"]]] * len(row), axis=1)
         .hide(axis="index")
-        .set_caption(html.escape(freshness(snapshot)))
         .set_properties(**{"text-align": "left"})
+        .set_properties(subset=["message"], **{"min-width": "24em"})
     )
+    if caption:
+        styler = styler.set_caption(html.escape(freshness(snapshot)))
+    return Table(styler, "Every check's findings")
 
 
 def report_table(source: Source = None):
@@ -290,8 +337,11 @@ def report_table(source: Source = None):
     frame = snapshot.credential_report
     if frame is None:
         frame = pd.DataFrame(columns=list(REPORT_COLUMNS))
-    shown = frame[[c for c in REPORT_COLUMNS if c in frame.columns]]
-    return shown.style.format(escape="html").hide(axis="index").set_caption(html.escape(freshness(snapshot)))
+    shown = frame[[c for c in REPORT_COLUMNS if c in frame.columns]].copy()
+    if "user" in shown.columns:
+        shown["user"] = shown["user"].map(resource_label)
+    styler = shown.style.format(escape="html").hide(axis="index").set_caption(html.escape(freshness(snapshot)))
+    return Table(styler, "The credential report")
 
 
 # The checks in the groups notebook 05 explains them in.
@@ -348,7 +398,7 @@ def dashboard(source: Source = None) -> None:
     display(Card(tuple(checklist(snapshot, findings)), snapshot.account_id, who, _gaps_note(snapshot)))
     display(Markdown(f"**Assets.** {_md(freshness(snapshot))}"))
     display(assets_table(snapshot))
-    display(checks_table(snapshot))
+    display(checks_table(snapshot, caption=False))  # "Checked at ..." is said once, just above
 
 
 # --- the instructor's export ---------------------------------------------------------------------

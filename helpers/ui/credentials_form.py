@@ -57,7 +57,10 @@ class CredentialsForm(widgets.VBox):
         type_box = widgets.VBox([self._key_id, self._secret, self._token])
 
         self._upload = _css(
-            widgets.FileUpload(accept=".csv", multiple=False, description="Choose the CSV file"), "upload"
+            widgets.FileUpload(
+                accept=".csv", multiple=False, description="Choose the CSV file", layout=widgets.Layout(width="auto")
+            ),
+            "upload",
         )
         csv_children: list[widgets.Widget] = [
             widgets.HTML(

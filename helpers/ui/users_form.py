@@ -199,7 +199,7 @@ class ServiceToggles(widgets.VBox):
                 description=svc.label,
                 tooltip=svc.grants,
                 icon="check",
-                layout=widgets.Layout(width="15em", flex="none"),
+                layout=widgets.Layout(width="auto", min_width="15em", flex="none"),  # the full service name
             )
             toggle.add_class(f"aml-users-service-{svc.key}")
             toggle.observe(self._on_toggle(svc.key), names="value")
