@@ -206,6 +206,10 @@ def test_set_as_default_refuses_to_replace_another_default(files):
         ("[root]", "A profile name cannot contain [ ]: brackets, '#', ';' and '=' would break the file."),
         ("root#1", "A profile name cannot contain #: brackets"),
         ("profile-x", "Choose a name that does not start with 'profile'"),
+        ("DEFAULT", "DEFAULT cannot be a profile name: in these files a [DEFAULT] section is special"),
+        ("Default", "Default cannot be a profile name: in these files a [DEFAULT] section is special"),
+        ("AKIAIOSFODNN7EXAMPLE", "The profile name looks like an access key ID or a secret access key"),
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "The profile name looks like an access key ID or a secret"),
     ],
 )
 def test_bad_profile_names_are_refused_and_nothing_is_written(files, name, expected):

@@ -279,8 +279,18 @@ def test_nothing_is_written_when_sts_refuses(monkeypatch, files, code, expected)
 
 
 def test_a_bad_region_is_refused_before_any_call(files):
-    with pytest.raises(WalkthroughError, match="'Ireland' is not an AWS region name"):
+    with pytest.raises(WalkthroughError, match="The region is not an AWS region name") as info:
         check_and_save(files, "root-keys", access_key_id=KEY_ID, secret_access_key=SECRET, region="Ireland")
+    assert "Ireland" not in str(info.value)  # what was typed is never quoted back
+
+
+def test_a_secret_typed_into_the_region_box_is_not_quoted_back(files):
+    with pytest.raises(WalkthroughError) as info:
+        check_and_save(files, "root-keys", access_key_id=KEY_ID, secret_access_key=SECRET, region=SECRET)
+    said = str(info.value) + repr(info.value)
+    assert SECRET not in said and SECRET[:8] not in said and SECRET[-8:] not in said
+    assert "looks like a key or a secret: clear the region box" in said
+    assert not files.credentials_file.parent.exists()
 
 
 # --- the notebook's cells ---------------------------------------------------------------------------

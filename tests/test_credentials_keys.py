@@ -81,6 +81,28 @@ def test_a_key_id_with_a_foreign_prefix():
     assert "starts with AKIA (a long-term key) or ASIA" in problems("XKIAIOSFODNN7EXAMPLE", SECRET)
 
 
+def test_a_lower_case_key_id_is_told_that_ids_are_upper_case():
+    message = problems(KEY_ID.lower(), SECRET)
+    assert message.startswith(
+        "Access key IDs are upper case: this one has lower-case letters (the first at position 1)."
+    )
+    assert "starts with AKIA (a long-term key) or ASIA" not in message  # the real problem, not a wrong guess
+    assert "The access key ID has 4 characters" in problems("akia", SECRET)
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [("\u0410", "CYRILLIC CAPITAL LETTER A"), ("\u039f", "GREEK CAPITAL LETTER OMICRON"), ("\u00c9", "")],
+)
+def test_a_look_alike_character_in_a_key_id_is_named_by_position(char, name):
+    key_id = KEY_ID[:6] + char + KEY_ID[7:]  # character 7 replaced
+    message = problems(key_id, SECRET)
+    assert message.startswith("Character 7 of the access key ID is not a Latin letter or digit")
+    assert "only A to Z and 0 to 9" in message
+    if name:
+        assert f"it is {name}, which only looks like one" in message
+
+
 def test_a_user_id_pasted_as_a_key_id_is_named():
     message = problems("AIDAIOSFODNN7EXAMPLE", SECRET)
     assert "AIDA, which is an IAM user ID, not an access key" in message

@@ -95,18 +95,28 @@ def test_device_names_limits_and_unfinished_devices(self_service):
     with pytest.raises(WalkthroughError, match="cannot be a device name"):
         devices.plan_new_device(s, USER, "my phone")
     plan = devices.plan_new_device(s, USER, "AML-Packt-phone")
-    assert plan.lines()[0] == "Would create virtual MFA device AML-Packt-phone."
-    # An earlier run created the device but never enabled it: the next run replaces it.
-    new_device(self_service)
-    device, notes = new_device(self_service)
-    assert notes and "replaced" in notes[0]
+    assert plan.lines()[0] == "Would create virtual MFA device AML-Packt-phone. Calls iam:CreateVirtualMFADevice."
+    # This flow created the device but never enabled it: the next attempt is offered "Start over", and only
+    # with it is that device (and only that one) deleted and made again.
+    devices.forget_unfinished()
+    first, _ = new_device(self_service)
+    with pytest.raises(devices.NameTaken) as taken:
+        new_device(self_service)
+    assert taken.value.own and "Choose 'Start over'" in str(taken.value)
+    assert "earlier in this notebook" in devices.plan_new_device(s, USER, "AML-Packt-phone").notes[-1]
+    again = devices.plan_new_device(s, USER, "AML-Packt-phone", start_over=True)
+    assert again.lines()[0].startswith("Would delete unfinished virtual MFA device AML-Packt-phone")
+    device, notes = devices.create_device(s, USER, "AML-Packt-phone", start_over=True)
+    assert notes and "deleted and created again" in notes[0]
+    assert device.serial == first.serial and device.seed != first.seed
     totp = pyotp.TOTP(device.seed)
     now = time.time()
     devices.enable_device(s, USER, device, totp.at(now), totp.at(now + 30))
-    with pytest.raises(WalkthroughError, match="already has a device named 'AML-Packt-phone'"):
+    assert devices.unfinished_device(USER, "AML-Packt-phone") is None
+    with pytest.raises(WalkthroughError, match="already has a device named AML-Packt-phone"):
         devices.plan_new_device(s, USER, "AML-Packt-phone")
-    with pytest.raises(WalkthroughError, match="is in use"):
-        new_device(self_service)
+    with pytest.raises(devices.NameTaken, match=r"The device name AML-Packt-phone is taken \(a device in use"):
+        devices.create_device(s, USER, "AML-Packt-phone", start_over=True)
     # Fill up to AWS's maximum of 8 devices per user.
     root = client(self_service, "root-keys")
     for n in range(2, devices.MAX_DEVICES + 1):
@@ -120,6 +130,24 @@ def test_device_names_limits_and_unfinished_devices(self_service):
         )
     with pytest.raises(WalkthroughError, match="already has 8 MFA devices, the most AWS allows"):
         devices.plan_new_device(s, USER, "ninth")
+
+
+def test_another_users_unfinished_device_of_that_name_is_never_deleted(self_service):
+    """Issue 15: someone else's unassigned device of the chosen name is left alone, with a sentence."""
+    s = session(self_service, "aml-packt")
+    root = client(self_service, "root-keys")
+    devices.forget_unfinished()
+    theirs = root.create_virtual_mfa_device(VirtualMFADeviceName="shared-phone")["VirtualMFADevice"]["SerialNumber"]
+    for start_over in (False, True):
+        with pytest.raises(devices.NameTaken) as taken:
+            devices.create_device(s, USER, "shared-phone", start_over=start_over)
+        assert str(taken.value) == (
+            "The device name shared-phone is taken (an unfinished enrolment); choose another name."
+        )
+        assert not taken.value.own
+    listed = root.list_virtual_mfa_devices(AssignmentStatus="Unassigned")["VirtualMFADevices"]
+    assert theirs in [d["SerialNumber"] for d in listed]  # still there, untouched
+    assert "Start over" not in " ".join(devices.plan_new_device(s, USER, "shared-phone").notes)
 
 
 def test_remove_is_idempotent_and_resync_falls_back_with_a_sentence(self_service):

@@ -27,6 +27,8 @@ DEFAULT_PROFILE = "root-keys"
 # Letters, digits and a few safe marks: no spaces, brackets, '#', ';' or '=' which would
 # break the INI section header or be read as a comment.
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+_LOOKS_LIKE_KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$", re.IGNORECASE)
+_LOOKS_LIKE_SECRET = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9/+]{40}$")
 # Sections in the config file that are not profiles.
 _NON_PROFILE_PREFIXES = ("sso-session ", "services ", "plugins")
 
@@ -95,12 +97,25 @@ def check_profile_name(name: str | None) -> str:
         raise WalkthroughError(
             f"A profile name cannot contain spaces. Use letters, digits and - _ . (for example {DEFAULT_PROFILE})."
         )
+    if _LOOKS_LIKE_SECRET.match(value) or _LOOKS_LIKE_KEY_ID.match(value):
+        # A pasted key or secret would otherwise become a section name, written and shown in every list.
+        raise WalkthroughError(
+            "The profile name looks like an access key ID or a secret access key: clear the profile name box, "
+            f"paste that value where it belongs, and name the profile e.g. {DEFAULT_PROFILE}."
+        )
     if not _PROFILE_NAME.match(value):
         bad = sorted({ch for ch in value if not re.match(r"[A-Za-z0-9._@+-]", ch)})
         what = f"contain {' '.join(bad)}" if bad else "start that way or be that long"
         raise WalkthroughError(
             f"A profile name cannot {what}: brackets, '#', ';' and '=' would break the file. Use letters, "
             f"digits and - _ . (for example {DEFAULT_PROFILE})."
+        )
+    if value.lower() == "default" and value != "default":
+        # configparser treats [DEFAULT] as the defaults of every section: its keys would apply to every profile.
+        raise WalkthroughError(
+            f"{value} cannot be a profile name: in these files a [DEFAULT] section is special (its settings would "
+            "apply to every profile), and AWS names its default profile in lower case. Use default, or another "
+            f"name such as {DEFAULT_PROFILE}."
         )
     if value.startswith("profile"):
         # "[profile profile-x]" works but confuses everyone reading the file.

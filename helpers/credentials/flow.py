@@ -32,8 +32,13 @@ def check_region(region: str | None) -> str | None:
     if not value:
         return None
     if not _REGION.match(value):
+        # Never quote what was typed: a secret pasted into the wrong box would be shown back (issue 15).
+        looks = ""
+        if len(value) >= 16 and any(ch.isdigit() for ch in value) and any(ch.isupper() for ch in value):
+            looks = " It looks like a key or a secret: clear the region box and paste that value where it belongs."
         raise WalkthroughError(
-            f"{value!r} is not an AWS region name. Type one such as us-east-1 or eu-west-1, or leave it empty."
+            f"The region is not an AWS region name (what was typed has {len(value)} characters).{looks} Type one "
+            "such as us-east-1 or eu-west-1, or leave it empty."
         )
     return value
 

@@ -10,6 +10,7 @@ import csv
 import hmac
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +132,16 @@ def _id_problems(key_id: str) -> list[str]:
             "The access key ID is empty. Paste the 20-character ID that starts with AKIA (the first "
             "value in the CSV file)."
         ]
+    odd = [(pos, ch) for pos, ch in enumerate(key_id, 1) if not ch.isascii()]
+    if odd:
+        return [_look_alike_problem(odd)]
+    if key_id != key_id.upper() and key_id.upper().startswith((LONG_TERM_PREFIX, TEMPORARY_PREFIX)):
+        first = next(pos for pos, ch in enumerate(key_id, 1) if ch.islower())
+        case = [
+            f"Access key IDs are upper case: this one has lower-case letters (the first at position {first}). "
+            "Copy the ID again exactly as AWS shows it (it starts with AKIA), or import the CSV file."
+        ]
+        return case + _id_length_problem(key_id)
     problems = []
     prefix = key_id[:4].upper()
     if prefix in _OTHER_ID_PREFIXES:
@@ -138,11 +149,7 @@ def _id_problems(key_id: str) -> list[str]:
             f"The access key ID starts with {prefix}, which is {_OTHER_ID_PREFIXES[prefix]}, not an "
             "access key. Copy the value labelled 'Access key ID' (it starts with AKIA)."
         ]
-    if len(key_id) != ID_LENGTH:
-        problems.append(
-            f"The access key ID has {len(key_id)} characters; it must have exactly {ID_LENGTH}. Check "
-            "that nothing was cut off or added while copying."
-        )
+    problems += _id_length_problem(key_id)
     if not key_id.startswith((LONG_TERM_PREFIX, TEMPORARY_PREFIX)):
         problems.append(
             "An access key ID starts with AKIA (a long-term key) or ASIA (temporary credentials). "
@@ -153,6 +160,30 @@ def _id_problems(key_id: str) -> list[str]:
             "The access key ID may contain only capital letters and digits. Copy it again, or import the CSV file."
         )
     return problems
+
+
+def _id_length_problem(key_id: str) -> list[str]:
+    if len(key_id) == ID_LENGTH:
+        return []
+    return [
+        f"The access key ID has {len(key_id)} characters; it must have exactly {ID_LENGTH}. Check "
+        "that nothing was cut off or added while copying."
+    ]
+
+
+def _look_alike_problem(odd: list[tuple[int, str]]) -> str:
+    """Where a non-ASCII character sits in a key ID, and what it is when it mimics a Latin letter or digit."""
+    pos, ch = odd[0]
+    name = unicodedata.name(ch, "")
+    # Name it only when it imitates one Latin letter or digit (e.g. CYRILLIC CAPITAL LETTER A): the name
+    # then says no more than its position does.
+    mimic = re.search(r"(LETTER|DIGIT) [A-Z0-9]+$", name)
+    what = f"it is {name}, which only looks like one" if mimic else "it only looks like one"
+    more = f" ({len(odd) - 1} more such character{'s follow' if len(odd) > 2 else ' follows'})" if len(odd) > 1 else ""
+    return (
+        f"Character {pos} of the access key ID is not a Latin letter or digit: {what}{more}. Access key IDs use "
+        "only A to Z and 0 to 9: type it again on a Latin keyboard layout, or import the CSV file."
+    )
 
 
 def _secret_problems(secret: str) -> list[str]:

@@ -68,9 +68,12 @@ def check_device_name(name: str) -> str:
     """The name stripped, or one sentence saying what AWS accepts."""
     name = (name or "").strip()
     if not _NAME.fullmatch(name):
+        # Never quote what was typed (it could be anything pasted into the wrong box).
+        why = "it is empty" if not name else ("it has spaces" if any(c.isspace() for c in name) else "")
+        why = why or (f"it has {len(name)} characters" if len(name) > 226 else "it has characters AWS does not allow")
         raise WalkthroughError(
-            f"{name!r} cannot be a device name: use 1 to 226 letters, digits or + = , . @ _ - "
-            f"(no spaces), for example {DEFAULT_DEVICE_NAME!r}."
+            f"That cannot be a device name ({why}). Use 1 to 226 letters, digits or + = , . @ _ - (no spaces), "
+            f"for example {DEFAULT_DEVICE_NAME}."
         )
     return name
 
@@ -99,22 +102,75 @@ def list_devices(session: boto3.Session, user_name: str) -> list[UserDevice]:
     return [UserDevice(d["SerialNumber"], d.get("EnableDate")) for d in found]
 
 
-def _unassigned_serial(iam, name: str) -> str | None:
-    pages = iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Unassigned")
-    for page in pages:
-        for device in page.get("VirtualMFADevices", []):
-            if device["SerialNumber"].rsplit("/", 1)[-1] == name:
-                return device["SerialNumber"]
+# Serials of virtual devices this kernel created and has not enabled yet, with the user they were made for.
+# Only these may ever be deleted by ``create_device``: an unassigned device of the same name made by anyone
+# else (another user's unfinished enrolment) is never touched (issue 15).
+_UNFINISHED: dict[str, str] = {}
+
+
+class NameTaken(WalkthroughError):
+    """A virtual device of the chosen name already exists; ``own`` when it is this flow's earlier attempt."""
+
+    def __init__(self, message: str, name: str, own: bool) -> None:
+        super().__init__(message)
+        self.name = name
+        self.own = own
+
+
+def unfinished_device(user_name: str, device_name: str) -> str | None:
+    """The serial of *user_name*'s device *device_name* created earlier in this kernel and never enabled."""
+    for serial, user in _UNFINISHED.items():
+        if user == user_name and serial.rsplit("/", 1)[-1] == device_name:
+            return serial
     return None
 
 
-def plan_new_device(session: boto3.Session, user_name: str, device_name: str) -> Plan:
-    """What creating and enabling *device_name* for *user_name* would change; refuses what AWS would."""
+def forget_unfinished() -> None:
+    """Forget every device this kernel created and did not enable (tests; a new flow)."""
+    _UNFINISHED.clear()
+
+
+def _existing_state(iam, name: str) -> str | None:
+    """ "unassigned" / "assigned" for the account's virtual device *name*; None when it cannot be listed."""
+    try:
+        for status in ("Unassigned", "Assigned"):
+            pages = iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus=status)
+            for page in pages:
+                for device in page.get("VirtualMFADevices", []):
+                    if device["SerialNumber"].rsplit("/", 1)[-1] == name:
+                        return status.lower()
+    except ClientError:
+        return None  # the caller may not list devices: the name is taken all the same
+    return None
+
+
+def _taken(iam, user_name: str, name: str) -> NameTaken:
+    if unfinished_device(user_name, name) is not None:
+        return NameTaken(
+            f"You created a device named {name} earlier in this notebook and did not enable it; its QR code is "
+            "no longer shown. Choose 'Start over' to delete that unfinished device and create it again with a new "
+            "QR code, or type another name.",
+            name,
+            own=True,
+        )
+    state = _existing_state(iam, name)
+    why = {
+        "unassigned": "an unfinished enrolment",
+        "assigned": "a device in use in this account",
+    }.get(state or "", "a device in this account")
+    return NameTaken(f"The device name {name} is taken ({why}); choose another name.", name, own=False)
+
+
+def plan_new_device(session: boto3.Session, user_name: str, device_name: str, start_over: bool = False) -> Plan:
+    """What creating and enabling *device_name* for *user_name* would change; refuses what AWS would.
+
+    *start_over*: this kernel's own unfinished device of that name is deleted first (never anyone else's).
+    """
     name = check_device_name(device_name)
     devices = list_devices(session, user_name)
     if any(d.name == name for d in devices):
         raise WalkthroughError(
-            f"{user_name} already has a device named {name!r}: choose another name (e.g. {name}-2), "
+            f"{user_name} already has a device named {name}: choose another name (e.g. {name}-2), "
             "or remove that device first."
         )
     if len(devices) >= MAX_DEVICES:
@@ -122,16 +178,33 @@ def plan_new_device(session: boto3.Session, user_name: str, device_name: str) ->
             f"{user_name} already has {len(devices)} MFA devices, the most AWS allows per user: remove one "
             "you no longer use before adding another."
         )
-    changes = (
+    changes = [
         Change("create", "virtual MFA device", name),
         Change("enable", "MFA device", name, f"for {user_name}, after two consecutive codes"),
-    )
-    notes = (f"{user_name} has {len(devices)} MFA device(s) now; AWS allows up to {MAX_DEVICES}.",)
-    return Plan(f"MFA device for {user_name}", changes, notes)
+    ]
+    notes = [f"{user_name} has {len(devices)} MFA device(s) now; AWS allows up to {MAX_DEVICES}."]
+    if unfinished_device(user_name, name) is not None:
+        if start_over:
+            changes.insert(
+                0, Change("delete", "unfinished virtual MFA device", name, "created earlier in this notebook")
+            )
+        else:
+            notes.append(
+                f"A device named {name} was created earlier in this notebook and never enabled: choose "
+                "'Start over' to replace it, or type another name."
+            )
+    return Plan(f"MFA device for {user_name}", tuple(changes), tuple(notes))
 
 
-def create_device(session: boto3.Session, user_name: str, device_name: str) -> tuple[NewDevice, list[str]]:
-    """Create virtual device *device_name* (replacing an unfinished one of that name): device + notes."""
+def create_device(
+    session: boto3.Session, user_name: str, device_name: str, start_over: bool = False
+) -> tuple[NewDevice, list[str]]:
+    """Create virtual device *device_name* for *user_name*: the device (seed in memory) + notes.
+
+    A device of that name that exists already is never deleted, unless it is this kernel's own
+    unfinished attempt for *user_name* and *start_over* is True; otherwise ``NameTaken`` says
+    whether it is that own attempt (``own``: offer "Start over") or someone else's (choose another name).
+    """
     name = check_device_name(device_name)
     iam = _iam(session)
     notes: list[str] = []
@@ -140,21 +213,29 @@ def create_device(session: boto3.Session, user_name: str, device_name: str) -> t
     except ClientError as exc:
         if error_code(exc) != "EntityAlreadyExists":
             raise _denied(exc, user_name, "CreateVirtualMFADevice") from None
-        # A device of that name exists but was never enabled (an earlier run stopped halfway): its seed
-        # was shown once and is gone, so it can never be enabled; replace it.
+        own = unfinished_device(user_name, name)
+        if own is None or not start_over:
+            raise _taken(iam, user_name, name) from None
         try:
-            stale = _unassigned_serial(iam, name)
-            if stale is None:
-                raise WalkthroughError(
-                    f"A device named {name!r} already exists in this account and is in use: choose another name."
-                )
-            iam.delete_virtual_mfa_device(SerialNumber=stale)
+            # Only the serial this kernel created for this user: its seed was shown once and is gone.
+            iam.delete_virtual_mfa_device(SerialNumber=own)
+        except ClientError as inner:
+            if error_code(inner) != "NoSuchEntity":
+                raise _denied(inner, user_name, "DeleteVirtualMFADevice") from None
+        _UNFINISHED.pop(own, None)
+        try:
             answer = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
         except ClientError as inner:
-            raise _denied(inner, user_name, "DeleteVirtualMFADevice") from None
-        notes.append(f"An unfinished device named {name!r} (created earlier, never enabled) was replaced.")
+            if error_code(inner) == "EntityAlreadyExists":
+                raise _taken(iam, user_name, name) from None
+            raise _denied(inner, user_name, "CreateVirtualMFADevice") from None
+        notes.append(
+            f"Your unfinished device {name} from earlier in this notebook was deleted and created again: "
+            "scan the new QR code."
+        )
     seed = answer["Base32StringSeed"]
     seed = seed.decode("ascii") if isinstance(seed, bytes) else str(seed)
+    _UNFINISHED[answer["SerialNumber"]] = user_name
     return NewDevice(answer["SerialNumber"], bytes(answer.get("QRCodePNG") or b""), seed), notes
 
 
@@ -173,6 +254,7 @@ def enable_device(session: boto3.Session, user_name: str, device: NewDevice, cod
                 f"{user_name} already has the most MFA devices AWS allows ({MAX_DEVICES}): remove one first."
             ) from None
         raise _denied(exc, user_name, "EnableMFADevice") from None
+    _UNFINISHED.pop(device.serial, None)
     return notes + [f"MFA device {device.name} is enabled for {user_name}."]
 
 
