@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 # Notebooks run in file-name order, each in a fresh kernel; a hung cell fails after 120 s.
 PYTEST_ARGS ?= tests notebooks --nbval-lax --nbval-cell-timeout=120
 
-.PHONY: lab test bench stop lint format strip lock help
+.PHONY: lab test bench stop hub lint format strip lock help
 
 help:
 	@echo "make lab    - start the practice account and JupyterLab at notebooks/00-start-here.ipynb"
 	@echo "make test   - the whole suite: unit, notebooks (nbval), browser"
 	@echo "make bench  - print the benchmark figures"
 	@echo "make stop   - stop JupyterLab and the practice account started by make lab"
+	@echo "make hub    - (as root) check and start the workshop hub, deploy/jupyterhub/README.md"
 
 $(STAMP): requirements.lock pyproject.toml scripts/bootstrap.sh
 	@bash scripts/bootstrap.sh
@@ -32,6 +33,9 @@ bench: $(STAMP)
 
 stop: $(STAMP)
 	@$(PY) scripts/lab.py --stop
+
+hub: $(STAMP)
+	@$(PY) scripts/hub.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check helpers tests bench scripts

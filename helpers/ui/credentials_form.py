@@ -228,7 +228,10 @@ class CredentialsForm(widgets.VBox):
         try:
             path = self._account.source.handed_over_keys()
             if path is None:
-                raise WalkthroughError("This account has no key file to hand over. Type your keys instead.")
+                raise WalkthroughError(
+                    "This practice account has no key file to hand over: its root keys were deleted (notebook 03, "
+                    "or the clean-up). To do the lesson again, run aml.progress.start_from(\"01\") in a cell."
+                )
             self._say(f"Reading {path.name}, the key file your account gave you at creation.")
             self._check_and_save(logic.read_keys_csv(path))
         except Exception as exc:  # a sentence for the learner, never a traceback
