@@ -437,7 +437,10 @@ def test_self_service_policy_that_already_exists_converges(moto_account):
     iam.create_policy(PolicyName="aml-packt-self-service-mfa", PolicyDocument=json.dumps(self_service_mfa_policy()))
     plan = setup_plan(session, files)
     assert "Would create policy aml-packt-self-service-mfa" not in "\n".join(plan.lines())
-    assert "Would attach policy aml-packt-self-service-mfa (to group aml-packt-users)." in plan.lines()
+    assert (
+        "Would attach policy aml-packt-self-service-mfa (to group aml-packt-users). Calls iam:AttachGroupPolicy."
+        in (plan.lines())
+    )
     # A plan made before someone else created it: CreatePolicy's EntityAlreadyExists is fine.
     stale = setup_plan(session, files)
     create = Step(

@@ -179,14 +179,27 @@ def plan_new_device(session: boto3.Session, user_name: str, device_name: str, st
             "you no longer use before adding another."
         )
     changes = [
-        Change("create", "virtual MFA device", name),
-        Change("enable", "MFA device", name, f"for {user_name}, after two consecutive codes"),
+        Change("create", "virtual MFA device", name, api_action="iam:CreateVirtualMFADevice"),
+        Change(
+            "enable",
+            "MFA device",
+            name,
+            f"for {user_name}, after two consecutive codes",
+            api_action="iam:EnableMFADevice",
+        ),
     ]
     notes = [f"{user_name} has {len(devices)} MFA device(s) now; AWS allows up to {MAX_DEVICES}."]
     if unfinished_device(user_name, name) is not None:
         if start_over:
             changes.insert(
-                0, Change("delete", "unfinished virtual MFA device", name, "created earlier in this notebook")
+                0,
+                Change(
+                    "delete",
+                    "unfinished virtual MFA device",
+                    name,
+                    "created earlier in this notebook",
+                    api_action="iam:DeleteVirtualMFADevice",
+                ),
             )
         else:
             notes.append(

@@ -71,7 +71,9 @@ def plan_deactivate(obs: Observation) -> Plan:
     """Deactivate every active root key except the one signing these calls (notebook 03)."""
     signer = obs.signing_key()
     changes = tuple(
-        Change("deactivate", "root access key", k.key_id, f"last used: {k.last_use()}")
+        Change(
+            "deactivate", "root access key", k.key_id, f"last used: {k.last_use()}", api_action="iam:UpdateAccessKey"
+        )
         for k in obs.keys
         if k.active and not k.signs_this_session
     )
@@ -96,6 +98,7 @@ def plan_delete(obs: Observation, root_profile: str = ROOT_PROFILE) -> Plan:
             "root access key",
             k.key_id,
             "signs these calls: deleted last, then this profile stops working" if k.signs_this_session else k.status,
+            api_action="iam:DeleteAccessKey",
         )
         for k in ordered
     ]

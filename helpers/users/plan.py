@@ -134,7 +134,14 @@ def plan_password_policy(obs: Observed, max_age_days: int | None = None) -> Plan
     if not diff:
         return Plan("Account password policy", (), tuple(notes))
     detail = "; ".join(f"{name} {old} -> {new}" for name, old, new in diff)
-    step = Step("set", "account password policy", "(CIS)", detail, params={"policy": wanted})
+    step = Step(
+        "set",
+        "account password policy",
+        "(CIS)",
+        detail,
+        params={"policy": wanted},
+        api_action="iam:UpdateAccountPasswordPolicy",
+    )
     # UpdateAccountPasswordPolicy resets every field it is not sent: apply sends them all.
     return Plan("Account password policy", (step,), tuple(notes))
 
@@ -154,6 +161,7 @@ def _policy_steps(obs: Observed, services) -> list[Step]:
                     name,
                     f"to group {GROUP_NAME}",
                     params={"group": GROUP_NAME, "arn": service(name).policy_arn},
+                    api_action="iam:AttachGroupPolicy",
                 )
             )
     return steps
@@ -175,6 +183,7 @@ def _self_service_steps(obs: Observed) -> list[Step]:
                 SELF_SERVICE_POLICY_NAME,
                 "customer managed: each user manages only their own MFA devices",
                 params={"name": SELF_SERVICE_POLICY_NAME, "document": self_service_mfa_policy()},
+                api_action="iam:CreatePolicy",
             )
         )
     if SELF_SERVICE_POLICY_NAME not in obs.group_policies:
@@ -185,6 +194,7 @@ def _self_service_steps(obs: Observed) -> list[Step]:
                 SELF_SERVICE_POLICY_NAME,
                 f"to group {GROUP_NAME}",
                 params={"group": GROUP_NAME, "arn": self_service_policy_arn(obs.account_id)},
+                api_action="iam:AttachGroupPolicy",
             )
         )
     return steps
@@ -212,6 +222,7 @@ def _key_steps(obs: Observed, profile: str, csv_path: str | None) -> tuple[list[
             held.key_id,
             f"the one in profile {profile}",
             params={"user": obs.user, "key_id": held.key_id},
+            api_action="iam:UpdateAccessKey",
         )
         return [step], notes
     if len(obs.keys) >= MAX_KEYS:
@@ -239,6 +250,7 @@ def _key_steps(obs: Observed, profile: str, csv_path: str | None) -> tuple[list[
             f"for {obs.user}",
             detail,
             params={"user": obs.user, "profile": profile, "csv_path": csv_path},
+            api_action="iam:CreateAccessKey",
         )
     ]
     return steps, notes
@@ -265,12 +277,12 @@ def plan_setup(
     steps += pp.changes
     notes += pp.notes
     if not obs.group_exists:
-        steps.append(Step("create", "group", GROUP_NAME, params={"group": GROUP_NAME}))
+        steps.append(Step("create", "group", GROUP_NAME, params={"group": GROUP_NAME}, api_action="iam:CreateGroup"))
     steps += _policy_steps(obs, services)
     if self_service_mfa:
         steps += _self_service_steps(obs)
     if obs.user_name is None:
-        steps.append(Step("create", "user", USER_NAME, params={"user": USER_NAME}))
+        steps.append(Step("create", "user", USER_NAME, params={"user": USER_NAME}, api_action="iam:CreateUser"))
     elif obs.user_name != USER_NAME:
         notes.append(
             f"A user named {obs.user_name} already exists; IAM user names ignore case, so it is the same "
@@ -278,7 +290,14 @@ def plan_setup(
         )
     if not obs.user_in_group:
         steps.append(
-            Step("add", "user", obs.user, f"to group {GROUP_NAME}", params={"user": obs.user, "group": GROUP_NAME})
+            Step(
+                "add",
+                "user",
+                obs.user,
+                f"to group {GROUP_NAME}",
+                params={"user": obs.user, "group": GROUP_NAME},
+                api_action="iam:AddUserToGroup",
+            )
         )
     if obs.user_policies:
         notes.append(
@@ -298,6 +317,7 @@ def plan_setup(
                     # The policy in force once the plan is applied: a generated password must meet it.
                     "policy": wanted_password_policy(obs.password_policy, max_age_days),
                 },
+                api_action="iam:CreateLoginProfile",
             )
         )
     if access_key:
@@ -332,6 +352,7 @@ def plan_service(obs: Observed, name: str, add: bool = True) -> Plan:
                 svc.policy_name,
                 f"from group {GROUP_NAME}",
                 params={"group": GROUP_NAME, "arn": svc.policy_arn},
+                api_action="iam:DetachGroupPolicy",
             )
         )
     return Plan(f"Remove {svc.label}", tuple(steps), tuple(notes))
@@ -363,9 +384,19 @@ def plan_key_rotation(obs: Observed, profile: str = USER_PROFILE, retire: str | 
             f"for {obs.user}",
             f"saved straight into profile {profile}",
             params={"user": obs.user, "profile": profile, "csv_path": None},
+            api_action="iam:CreateAccessKey",
         )
     )
-    steps.append(Step("check", "profile", profile, "works with the new key (up to ~20 s)", params={"profile": profile}))
+    steps.append(
+        Step(
+            "check",
+            "profile",
+            profile,
+            "works with the new key (up to ~20 s)",
+            params={"profile": profile},
+            api_action="sts:GetCallerIdentity",
+        )
+    )
     if held is not None and not any(s.name == held.key_id for s in steps):
         steps += _retire(obs.user, held.key_id, "the one the profile held before")
     return Plan(f"Rotate {obs.user}'s access key", tuple(steps), ())
@@ -373,6 +404,13 @@ def plan_key_rotation(obs: Observed, profile: str = USER_PROFILE, retire: str | 
 
 def _retire(user: str, key_id: str, why: str) -> list[Step]:
     return [
-        Step("deactivate", "access key", key_id, why, params={"user": user, "key_id": key_id}),
-        Step("delete", "access key", key_id, params={"user": user, "key_id": key_id}),
+        Step(
+            "deactivate",
+            "access key",
+            key_id,
+            why,
+            params={"user": user, "key_id": key_id},
+            api_action="iam:UpdateAccessKey",
+        ),
+        Step("delete", "access key", key_id, params={"user": user, "key_id": key_id}, api_action="iam:DeleteAccessKey"),
     ]
