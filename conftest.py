@@ -69,6 +69,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # Removed at exit, after IPython (imported later, so its atexit hook runs first) has closed its history.
     atexit.register(shutil.rmtree, _RUN_DIR, ignore_errors=True)
     isolate_environment(_RUN_DIR)
+    # Forms apply themselves in the practice account (helpers.auto), so nbval's Run All completes the
+    # lesson as before. Tests of the learner's clicks unset it (monkeypatch), and the browser harness
+    # starts JupyterLab without it unless a test asks for it (tests/browser_support.py).
+    os.environ["AML_WALKTHROUGH_AUTO"] = "1"
     _start_practice_account()
 
 

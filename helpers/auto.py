@@ -15,3 +15,12 @@ ENV_VAR = "AML_WALKTHROUGH_AUTO"
 def walkthrough_auto() -> bool:
     """True when ``AML_WALKTHROUGH_AUTO`` is set to 1/true/yes (forms then apply themselves)."""
     return os.environ.get(ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def applies_itself(practice: bool) -> bool:
+    """Whether a form on this account applies itself: only in the practice account, and only under auto.
+
+    On a real account a form always waits for the learner (and the account ID typed), whatever the
+    environment says; a caller may still pass ``auto=True`` explicitly.
+    """
+    return practice and walkthrough_auto()

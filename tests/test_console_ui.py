@@ -123,3 +123,18 @@ def test_stand_in_hands_out_forms_only_for_known_steps(home):
     assert isinstance(app, console_ui.SimulatedAuthenticator)
     assert console_ui.stand_in("root-keys", home=home) is None
     assert console_ui.stand_in("authenticator") is None
+
+
+def test_wrong_codes_take_the_qr_code_off_the_page_and_empty_the_boxes(home):
+    form = console_ui.SimulatedRootConsole(home, live=False)
+    form._assign.click()
+    form._scan.click()
+    form._code1.value, form._code2.value = "000000", "111111"
+    form._add.click()
+    assert "AWS refused the codes" in said(form) and "000000" not in form._out.value
+    assert bytes(form._qr.value) == b"" and form._code1.value == "" and form._code2.value == ""
+    assert form._qr_panel._again in form._qr_panel.children
+    form._qr_panel._again.click()
+    assert bytes(form._qr.value).startswith(b"\x89PNG")
+    form.close()
+    assert bytes(form._qr.value) == b""

@@ -43,8 +43,7 @@ def test_use_remembers_the_choice_and_shows_a_card(fake, monkeypatch):
     form._profile.value = "a"
     form._use.click()
     assert account.current_account().profile == "a"
-    html = form._out.outputs[-1]["data"]["text/plain"]
-    assert "HTML" in html  # an HTML widget was displayed
+    assert "aml-card-warning" in form._out.value and "123456789012" in form._out.value  # the card, in the result
     card = account_form.standing_html(lesson.standing())
     assert "123456789012" in card and "the root user" in card and "aml-card-warning" in card
     assert not form._use.disabled
@@ -56,6 +55,7 @@ def test_a_failing_profile_gives_a_sentence_not_a_traceback(fake):
     form._use.click()
     card = account_form.standing_html(lesson.standing())
     assert "could not be used" in card
+    assert "could not be used" in form._out.value
     assert "Traceback" not in _texts(form._out)
 
 

@@ -80,9 +80,33 @@ def test_a_planning_problem_is_one_sentence_and_the_button_works_again():
     assert form.confirm is None and not form._button.disabled and fake.applied == []
 
 
-def test_ticks_have_stable_classes_and_defaults():
+def test_ticks_have_stable_classes_and_defaults_that_keep_what_the_book_needs():
     form = CleanupForm(Fake().prepare, Fake().apply, practice=False, remove_group=True)
-    assert form.value["remove_user"] and form.value["remove_profile"] and form.value["remove_group"]
+    assert form.value["remove_group"]  # a tick passed in
+    assert not form.value["remove_user"] and not form.value["remove_profile"]  # the book goes on with them
     assert not form.value["remove_extras"] and not form.value["remove_password_policy"]
     assert "aml-cleanup-remove-extras" in form._boxes["remove_extras"]._dom_classes
     assert "aml-cleanup-form" in form._dom_classes
+
+
+def test_practice_account_deletes_nothing_until_planned_and_applied(monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    fake = Fake()
+    form = CleanupForm(fake.prepare, fake.apply, practice=True)
+    assert fake.prepared == [] and fake.applied == [] and form.confirm is None  # running the cell: nothing
+    assert not any(form.value.values()) and "Nothing is removed yet" in form._out.text
+    form._boxes["remove_user"].value = True
+    form._button.click()
+    assert fake.prepared[0][1]["remove_user"] and fake.applied == []  # planned, not applied
+    assert form.confirm._typed not in form.confirm.children and "press Apply" in form._out.text
+    form.confirm._button.click()
+    assert len(fake.applied) == 1 and "Deleted user AML@Packt." in text(form.confirm._out)
+
+
+def test_under_auto_the_practice_form_ticks_the_lessons_clean_up_and_applies(monkeypatch):
+    monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
+    fake = Fake()
+    form = CleanupForm(fake.prepare, fake.apply, practice=True)
+    assert form.value["remove_user"] and form.value["remove_profile"] and len(fake.applied) == 1
+    real = CleanupForm(fake.prepare, fake.apply, practice=False)
+    assert real.confirm is None and len(fake.applied) == 1  # a real account always waits

@@ -119,3 +119,32 @@ def test_result_with_lines_and_not_ok_keeps_apply_available():
     form._button.click()
     assert "Stopped at" in out_text(form) and not form.applied and not form._button.disabled
     assert len(done) == 1
+
+
+def test_in_the_practice_account_the_form_waits_for_the_click(monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    calls, apply = recorder()
+    form = ConfirmApply(PLAN, apply, account_id="123456789012", practice=True)
+    assert calls == [] and form.result is None  # running the cell changed nothing
+    assert form._typed not in form.children and form._button in form.children  # no typed ID here
+    assert "press Apply" in out_text(form)
+    form._button.click()
+    assert calls == [PLAN] and out_text(form) == "Done.\n"  # the result replaced the waiting line
+
+
+def test_under_auto_the_practice_form_applies_itself_but_a_real_account_still_waits(monkeypatch):
+    monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
+    calls, apply = recorder()
+    ConfirmApply(PLAN, apply, practice=True)
+    assert calls == [PLAN]
+    real = ConfirmApply(PLAN, apply, account_id="123456789012", practice=False)
+    assert calls == [PLAN] and real.result is None and real._typed in real.children
+
+
+def test_a_wrong_account_id_is_not_quoted_and_the_box_is_emptied():
+    calls, apply = recorder()
+    form = ConfirmApply(PLAN, apply, account_id="123456789012", practice=False)
+    form._typed.value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # a secret pasted by mistake
+    form._button.click()
+    assert calls == [] and "wJalr" not in form._out.value and form._typed.value == ""
+    assert "aml-result-error" in form._out.value

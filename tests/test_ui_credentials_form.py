@@ -136,7 +136,7 @@ def test_the_keys_the_practice_account_gave(source, keys):
     assert str(source.folder / "rootkey.csv") in text_of_pane(form)
     form._handed.click()
     out = text_of(form)
-    assert "Reading rootkey.csv, the key file your account gave you at creation." in out
+    assert "Read rootkey.csv, the key file your account gave you at creation." in out
     assert "Saved profile root-keys" in out
     assert_no_secret_anywhere(form, secret)
     # Pressed again: converges, no duplicate profile.
@@ -246,3 +246,21 @@ def test_after_a_save_the_plan_says_the_profile_holds_the_key_not_that_it_alread
     assert "already exists" not in form._plan.value
     form._name.value = "root-keys"  # the same profile, looked at again: still the neutral sentence
     assert "holds the key you just saved" in form._plan.value
+
+
+def test_every_box_that_could_hold_a_secret_is_emptied_and_never_quoted(source, keys):
+    key_id, secret = keys
+    form = CredentialsForm()
+    form._key_id.value = key_id
+    form._secret.value = secret
+    form._region.value = secret  # a secret pasted into the region box by mistake
+    assert secret not in form._plan.value and "not hold an AWS region name" in form._plan.value
+    form._save.click()
+    assert "not hold an AWS region name" in text_of(form) and secret not in text_of(form)
+    assert form._region.value == "" and form._key_id.value == "" and form._secret.value == ""
+    form._key_id.value = secret  # the secret in the key ID box: refused, and the box emptied
+    form._secret.value = key_id
+    form._save.click()
+    assert form._key_id.value == "" and secret not in json.dumps(form._key_id.get_state(), default=str)
+    assert not (source.folder / "credentials").exists()
+    assert_no_secret_anywhere(form, secret)

@@ -197,3 +197,49 @@ def test_as_the_root_user_the_check_works_and_the_device_form_explains(sandbox, 
     assert check.value is False and "arn:aws:iam::381492058731:root" in check._table.value
     skipped = mfa_form.device_form()
     assert isinstance(skipped, widgets.HTML) and "not an IAM user" in skipped.value
+
+
+def test_in_the_practice_account_the_device_form_waits_and_the_qr_leaves_after_wrong_codes(practice, monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    scenarios.reset(at="04", home=practice)
+    form = mfa_form.device_form()
+    assert form.value is None and "has no MFA device yet" in form._list.value  # nothing created by the cell
+    assert form._typed not in form.children[1].children  # no typed account ID in the practice account
+    form._create.click()
+    assert bytes(form._qr.value).startswith(b"\x89PNG") and form._app is not None  # the app shows the codes
+    form._code1.value, form._code2.value = "000000", "111111"
+    form._enable.click()
+    assert "aml-result-error" in form._out.value and form.value is None
+    assert bytes(form._qr.value) == b"" and form._qr_panel._again in form._qr_panel.children  # gone, offered again
+    assert form._code1.value == "" and form._code2.value == ""  # emptied after the attempt
+    assert "000000" not in form._out.value
+    form._qr_panel._again.click()
+    assert bytes(form._qr.value).startswith(b"\x89PNG")
+    form._qr_panel._timed_out(5)  # the timeout's own callback, called at once (no waiting in tests)
+    assert bytes(form._qr.value) == b"" and "after 5 minutes" in form._qr_panel._note.value
+    form._code1.value, form._code2.value = form._app.consecutive_codes()
+    form._enable.click()
+    assert form.value and form.value.endswith(":mfa/AML-Packt-phone")
+    assert form._qr_panel.children == () and bytes(form._qr.value) == b""
+    assert_seed_free(form, SEEDS)
+
+
+def test_closing_the_device_form_takes_the_qr_code_away(practice, monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    scenarios.reset(at="04", home=practice)
+    form = mfa_form.device_form()
+    form._create.click()
+    qr = form._qr
+    assert bytes(qr.value).startswith(b"\x89PNG")
+    form.close()
+    assert bytes(qr.value) == b"" and form._device is None
+
+
+def test_root_console_waits_for_the_learner_unless_auto(practice, monkeypatch):
+    scenarios.reset(at="04", home=practice)
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    waiting = mfa_form.root_console()
+    assert isinstance(waiting, console_ui.SimulatedRootConsole) and waiting.value is False
+    monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
+    assigned = mfa_form.root_console()  # no argument: auto from the environment
+    assert assigned.value is True

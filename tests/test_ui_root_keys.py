@@ -91,7 +91,7 @@ def test_practice_runs_the_three_steps_once_when_the_cell_runs():
     assert "Deleted root access key" in form._results["delete"].value
     assert "PASS" in form._check_result.value and form.value["check"].passed
     assert all(b.disabled for b in form._buttons.values())
-    assert "Nothing to do" in form._plan.value
+    assert "step 3 deleted them" in form._plan.value and "Nothing to do" not in form._plan.value
 
 
 def test_real_account_buttons_enable_in_order_and_delete_needs_typed_ids():
@@ -167,3 +167,38 @@ def test_practice_account_end_to_end_then_nothing_to_do(sandbox, tmp_path, monke
     again = RootKeysForm(root_keys.actions_for_account(chosen))
     assert again.obs.situation == KEYS_GONE and "delete" not in again.value
     assert "Nothing to do" in again._plan.value
+
+
+def test_in_the_practice_account_each_step_is_its_own_click_enabled_in_order(monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    fake = FakeAccount(practice=True)
+    form = RootKeysForm(fake.actions())
+    assert fake.calls == ["observe"]  # running the cell changed nothing
+    assert form._typed not in form.children  # no typed key IDs in the practice account
+    assert [button(form, s).disabled for s in ("deactivate", "verify", "delete")] == [False, True, True]
+    button(form, "verify").click()
+    button(form, "delete").click()
+    assert fake.calls == ["observe"]  # disabled buttons do nothing
+    button(form, "deactivate").click()
+    assert [button(form, s).disabled for s in ("deactivate", "verify", "delete")] == [True, False, True]
+    assert "aml-result-ok" in form._results["deactivate"].value
+    button(form, "verify").click()
+    assert [button(form, s).disabled for s in ("deactivate", "verify", "delete")] == [True, True, False]
+    button(form, "delete").click()
+    assert not fake.keys_left and "Deleted root access key" in form._results["delete"].value
+    assert "PASS" in form._check_result.value
+
+
+def test_a_failed_verify_keeps_delete_off_until_it_works_or_the_sentence_is_typed(monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    fake = FakeAccount(practice=True)
+    fake.verify = lambda: Proof(False, ACCOUNT, None, problem="No IAM profile of this account works.")
+    form = RootKeysForm(fake.actions())
+    button(form, "deactivate").click()
+    button(form, "verify").click()
+    assert button(form, "delete").disabled and not button(form, "verify").disabled
+    assert "aml-result-error" in form._results["verify"].value
+    form._accept.value = root_keys.ACCEPT_SENTENCE
+    assert not button(form, "delete").disabled
+    form._accept.value = "something else"
+    assert button(form, "delete").disabled

@@ -127,8 +127,8 @@ def test_service_toggle_on_real_account_waits_for_typed_id(moto_account):
     toggles = ServiceToggles(session, practice=False, account_id=account_id)
     toggles._toggles["lambda"].value = True
     assert users.services_state(session)["lambda"] is False
-    confirm = toggles._out.outputs[-1]["data"]
-    assert "application/vnd.jupyter.widget-view+json" in confirm
+    assert toggles.confirm in toggles._slot.children and toggles.confirm.result is None
+    assert "AWSLambda_FullAccess" in toggles.confirm._table.value and toggles.confirm._typed in toggles.confirm.children
 
 
 def test_toggles_before_the_group_exists_explain_and_revert(moto_account):
@@ -137,3 +137,44 @@ def test_toggles_before_the_group_exists_explain_and_revert(moto_account):
     toggles._toggles["athena"].value = True
     assert "set-up cell" in text(toggles._out) and toggles.value["athena"] is False
     assert aws.client(session, "iam").list_groups()["Groups"] == []
+
+
+def test_in_the_practice_account_the_plan_waits_for_apply(moto_account, monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    session, files = moto_account
+    form = SetupForm(session, files, practice=True)
+    assert form.value is None and users.observe(session).user_name is None  # running the cell changed nothing
+    assert form.confirm._typed not in form.confirm.children  # no typed account ID in the practice account
+    form.confirm._button.click()
+    assert form.value.ok and users.observe(session).user_name == "AML@Packt"
+    assert "Created user AML@Packt." in text(form.confirm._out)
+    assert not form._reveal_box.children[0].showing  # hidden until "Show it once"
+
+
+def test_on_a_real_account_the_generated_password_starts_hidden_too(moto_account):
+    session, files = moto_account
+    form = SetupForm(session, files, practice=False)
+    form.confirm._typed.value = users.observe(session).account_id
+    form.confirm._button.click()
+    reveal = form._reveal_box.children[0]
+    secret = form.value.password.reveal()
+    assert not reveal.showing and html.escape(secret) not in reveal._secret.value
+    reveal._show.click()
+    assert reveal.showing
+
+
+def test_service_toggles_wait_for_apply_and_say_what_changed(moto_account, monkeypatch):
+    session, files = moto_account
+    SetupForm(session, files, practice=True)
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    toggles = ServiceToggles(session, practice=True)
+    toggles._toggles["athena"].value = True
+    assert users.services_state(session)["athena"] is False and "press Apply" in toggles._out.text
+    toggles.confirm._button.click()
+    assert users.services_state(session)["athena"] is True
+    assert "Attached AmazonAthenaFullAccess" in text(toggles.confirm._out)
+    assert "now on" in toggles._out.text
+    toggles._toggles["athena"].value = False
+    toggles.confirm._button.click()
+    assert users.services_state(session)["athena"] is False and "now off" in toggles._out.text
+    assert "Detached AmazonAthenaFullAccess" in text(toggles.confirm._out)

@@ -5,6 +5,10 @@ Here the same gesture is practised against the sandbox: ``SimulatedRootConsole``
 console's "Assign MFA device" page (QR code, two codes, "Add MFA"), and ``SimulatedAuthenticator``
 plays the phone app (rolling 6-digit code and the seconds left). The Base32 seed stays in Python
 memory (the device object and the app widget); it never goes into a widget's state or an output.
+The learner presses each button and types the codes; with ``auto`` (``AML_WALKTHROUGH_AUTO=1``)
+the console assigns itself and the app types its own codes. The QR code leaves the page after
+wrong codes, a timeout, success or closing; the code boxes are emptied after each attempt; each
+result replaces the last in one ``ResultBox``.
 
 Notebooks reach this through the account source's ``console_stand_in(step)``; ``stand_in`` below
 is what ``SandboxAccount.console_stand_in`` returns.
@@ -25,6 +29,8 @@ import pyotp
 from helpers.errors import WalkthroughError, explain
 from helpers.mfa.codes import STEP, clean_pair, refusal_reason
 from helpers.sandbox import console, server
+from helpers.ui.qr import QrPanel
+from helpers.ui.result import ResultBox
 
 # The app keeps ticking for this long after it is shown; then a Refresh click updates it.
 LIVE_SECONDS = 15 * 60
@@ -135,8 +141,8 @@ class SimulatedRootConsole(widgets.VBox):
         )
         self._remove.add_class("aml-console-remove")
         self._remove.on_click(lambda _b: self._run(self.remove))
-        self._qr = widgets.Image(format="png", width=180, height=180)
-        self._qr.add_class("aml-console-qr")
+        self._qr_panel = QrPanel("aml-console-qr")
+        self._qr = self._qr_panel.image
         self._scan = widgets.Button(description="Scan with the app", layout=widgets.Layout(width="auto"), icon="camera")
         self._scan.add_class("aml-console-scan")
         self._scan.on_click(lambda _b: self._run(self.scan))
@@ -149,8 +155,8 @@ class SimulatedRootConsole(widgets.VBox):
         self._add.on_click(lambda _b: self._run(self.add_mfa))
         self._app_box = widgets.VBox()
         self._device_box = widgets.VBox()
-        self._out = widgets.Output()
-        self._out.add_class("aml-console-out")
+        self._out = ResultBox("aml-console-out")
+        self._said: list[str] = []
         super().__init__([self._header, self._status, self._device_box, self._out])
         self.add_class("aml-console")
         self._show_state()
@@ -163,7 +169,8 @@ class SimulatedRootConsole(widgets.VBox):
         return self.enabled
 
     def _say(self, text: str) -> None:
-        self._out.append_stdout(text.rstrip("\n") + "\n")
+        """Add a line to this action's message (shown whole, in one replacement, when the action ends)."""
+        self._said.append(text.rstrip("\n"))
 
     def _buttons(self, disabled: bool) -> None:
         for button in (self._assign, self._remove, self._scan, self._add):
@@ -173,12 +180,24 @@ class SimulatedRootConsole(widgets.VBox):
         if self._add.disabled and self._assign.disabled:
             return  # an action is running: no double submit
         self._buttons(True)
+        self._said = []
         try:
             action()
+            if self._said:
+                self._out.show(self._said, "ok")
         except Exception as exc:  # the learner sees a sentence, never a traceback
-            self._say(explain(exc))
+            self._out.show([*self._said, explain(exc)], "error")
         finally:
             self._buttons(False)
+
+    def close(self) -> None:
+        """Leaving the page: the QR code and the seed go."""
+        self._qr_panel.forget()
+        self._device = None
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+        super().close()
 
     def _show_state(self) -> None:
         state = console.root_state(self._home)
@@ -195,14 +214,13 @@ class SimulatedRootConsole(widgets.VBox):
 
     def assign(self) -> None:
         """Step 1: create the device; the page shows its QR code."""
-        self._out.clear_output()
         self._show_state()  # another cell (or a learner in another tab) may have assigned one meanwhile
         if self.enabled:
             raise WalkthroughError(
                 "The root user already has an MFA device: choose 'Remove MFA device' first to practise again."
             )
         self._device = console.create_root_mfa_device(self._home)
-        self._qr.value = self._device.qr_png
+        self._qr_panel.show(self._device.qr_png)
         if self._app is not None:
             self._app.close()
             self._app = None
@@ -210,7 +228,7 @@ class SimulatedRootConsole(widgets.VBox):
         self._code1.value = self._code2.value = ""
         self._device_box.children = [
             widgets.HTML("Scan this QR code with your authenticator app, then type two consecutive codes."),
-            widgets.HBox([self._qr, widgets.VBox([self._scan, self._app_box])]),
+            widgets.HBox([self._qr_panel, widgets.VBox([self._scan, self._app_box])]),
             self._code1,
             self._code2,
             self._add,
@@ -230,20 +248,24 @@ class SimulatedRootConsole(widgets.VBox):
 
     def add_mfa(self) -> None:
         """Step 3: send the two codes; refused codes get the reason, as far as the seed can tell."""
+        typed1, typed2 = self._code1.value, self._code2.value
+        self._code1.value = self._code2.value = ""  # emptied after each attempt, never quoted back
         if self._device is None:
             raise WalkthroughError("Choose 'Assign MFA device' first.")
-        code1, code2, notes = clean_pair(self._code1.value, self._code2.value)
-        for note in notes:
-            self._say(note)
+        code1 = code2 = ""
         try:
+            code1, code2, notes = clean_pair(typed1, typed2)
+            for note in notes:
+                self._say(note)
             console.enable_root_mfa(self._device.serial, code1, code2, home=self._home)
         except WalkthroughError as exc:
+            self._qr_panel.hide()  # the QR code encodes the seed: off the page after a failed attempt
             if "authentication code" in str(exc).lower():
                 raise WalkthroughError(
                     "AWS refused the codes. " + refusal_reason(self._device.seed, code1, code2, self._clock())
                 ) from None
             raise
-        self._qr.value = b""  # the QR code encodes the seed: gone from the page once used
+        self._qr_panel.forget()  # the QR code encodes the seed: gone from the page once used
         self._device = None
         self._show_state()
         self._say(
@@ -253,7 +275,6 @@ class SimulatedRootConsole(widgets.VBox):
 
     def remove(self) -> None:
         """Remove the root's MFA device (to practise the gesture again)."""
-        self._out.clear_output()
         removed = console.remove_root_mfa(self._home)
         if self._app is not None:
             self._app.close()

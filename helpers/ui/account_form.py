@@ -12,6 +12,7 @@ from helpers import lesson
 from helpers.errors import explain
 from helpers.identity import KIND_LABELS, OTHER
 from helpers.sources import available_sources
+from helpers.ui.result import ResultBox
 
 NO_PROFILE = "(none yet: notebook 01 sets one up)"
 
@@ -69,8 +70,7 @@ class AccountPicker(widgets.VBox):
         self._profile.add_class("aml-account-profile")
         self._use = widgets.Button(description="Use this account", button_style="primary", icon="check")
         self._use.add_class("aml-account-use")
-        self._out = widgets.Output()
-        self._out.add_class("aml-account-out")
+        self._out = ResultBox("aml-account-out")
         self._fill_profiles(current.profile)
         self._source.observe(lambda _change: self._fill_profiles(None), names="value")
         self._use.on_click(self._on_use)
@@ -89,8 +89,7 @@ class AccountPicker(widgets.VBox):
             names = lesson.profile_names(source.files())
         except Exception as exc:  # e.g. the practice account could not start: say why, keep the form usable
             names = []
-            self._out.clear_output()
-            self._out.append_stdout(explain(exc) + "\n")
+            self._out.show(explain(exc), "error")
         options = names or [NO_PROFILE]
         self._profile.options = options
         self._profile.value = keep if keep in options else options[0]
@@ -102,11 +101,9 @@ class AccountPicker(widgets.VBox):
         try:
             key, profile = self.value
             chosen = account_logic.choose_account(key, profile)
-            self._out.clear_output()
-            self._out.append_display_data(widgets.HTML(standing_html(lesson.standing(chosen))))
+            self._out.show([], "ok", standing_html(lesson.standing(chosen)))
         except Exception as exc:  # a sentence, never a traceback
-            self._out.clear_output()
-            self._out.append_stdout(explain(exc) + "\n")
+            self._out.show(explain(exc), "error")
         finally:
             self._use.disabled = False
 

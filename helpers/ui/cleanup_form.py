@@ -1,8 +1,11 @@
 """Notebook 06's teardown form: ticks for what to remove, the plan, then Apply (typed account ID on a real account).
 
-The plan table and the Apply button are ``helpers.ui.confirm.ConfirmApply``. In a practice account
-the form plans and applies as soon as it is shown (running the cell is the confirmation), so Run
-All completes headless. No boto3 here: planning and applying are the callables passed in.
+The plan table and the Apply button are ``helpers.ui.confirm.ConfirmApply``. Nothing is deleted
+until the learner has ticked, pressed "Plan the clean-up" and then Apply; by default every box is
+unticked, so what the book needs next (AML@Packt, its group, its profile, the password policy)
+stays. Under ``AML_WALKTHROUGH_AUTO=1`` in the practice account the form ticks the lesson's own
+clean-up (``AUTO_TICKS``), plans and applies as soon as it is shown, so Run All completes headless.
+No boto3 here: planning and applying are the callables passed in.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from helpers.auto import applies_itself
 from helpers.errors import explain
 from helpers.ui.confirm import ConfirmApply
+from helpers.ui.result import ResultBox
 
-# tick name -> (label, default)
+# tick name -> (label, default): by default nothing is ticked, so the book's next steps keep what they need.
 TICKS: dict[str, tuple[str, bool]] = {
-    "remove_user": ("Remove AML@Packt (its keys, password, memberships, then the user)", True),
-    "remove_profile": ("Remove the aml-packt profile from your AWS files (a dated backup is kept)", True),
+    "remove_user": ("Remove AML@Packt (its keys, password, memberships, then the user)", False),
+    "remove_profile": ("Remove the aml-packt profile from your AWS files (a dated backup is kept)", False),
     "remove_group": ("Remove the group aml-packt-users", False),
     "remove_password_policy": ("Remove the account password policy", False),
     "remove_extras": (
@@ -26,6 +31,8 @@ TICKS: dict[str, tuple[str, bool]] = {
         False,
     ),
 }
+# What Run All under AML_WALKTHROUGH_AUTO removes: the lesson's own clean-up (the user and its profile).
+AUTO_TICKS: dict[str, bool] = {"remove_user": True, "remove_profile": True}
 
 
 class CleanupForm(widgets.VBox):
@@ -43,10 +50,14 @@ class CleanupForm(widgets.VBox):
         self._apply = apply
         self._practice = practice
         self.confirm: ConfirmApply | None = None
+        self._auto = applies_itself(practice) if auto is None else auto
+        defaults = {name: default for name, (_label, default) in TICKS.items()}
+        if self._auto:
+            defaults.update(AUTO_TICKS)
         self._boxes: dict[str, widgets.Checkbox] = {}
-        for name, (label, default) in TICKS.items():
+        for name, (label, _default) in TICKS.items():
             box = widgets.Checkbox(
-                value=ticks.get(name, default),
+                value=ticks.get(name, defaults[name]),
                 description=label,
                 indent=False,
                 layout=widgets.Layout(width="auto"),  # the default width cuts the labels short
@@ -65,8 +76,7 @@ class CleanupForm(widgets.VBox):
         )
         self._button.add_class("aml-cleanup-plan")
         self._button.on_click(self._on_plan)
-        self._out = widgets.Output()
-        self._out.add_class("aml-cleanup-out")
+        self._out = ResultBox("aml-cleanup-out")
         self._slot = widgets.VBox()
         self._slot.add_class("aml-cleanup-confirm")
         children: list[widgets.Widget] = list(self._boxes.values())
@@ -75,8 +85,12 @@ class CleanupForm(widgets.VBox):
         children += [self._button, self._out, self._slot]
         super().__init__(children)
         self.add_class("aml-cleanup-form")
-        if practice if auto is None else auto:
+        if self._auto:
             self._on_plan(self._button)
+        else:
+            self._out.show(
+                "Nothing is removed yet: tick what you want removed, press 'Plan the clean-up', then Apply.", "info"
+            )
 
     @property
     def value(self) -> dict[str, bool]:
@@ -88,20 +102,17 @@ class CleanupForm(widgets.VBox):
         """What applying did (None until applied)."""
         return self.confirm.result if self.confirm is not None else None
 
-    def _say(self, text: str) -> None:
-        self._out.append_stdout(text.rstrip("\n") + "\n")
-
     def _on_plan(self, _button: widgets.Button) -> None:
         if self._button.disabled:
             return
         self._button.disabled = True
-        self._out.clear_output()
         self._slot.children = ()
+        self.confirm = None
         admin = self._admin.value.strip() or None
         try:
             prepared = self._prepare(admin, **self.value)
         except Exception as exc:  # the learner sees a sentence, never a traceback
-            self._say(explain(exc))
+            self._out.show(explain(exc), "error")
             return
         finally:
             self._button.disabled = False
@@ -110,13 +121,23 @@ class CleanupForm(widgets.VBox):
             lambda plan: self._apply(plan, admin),
             account_id=prepared.account_id,
             practice=self._practice,
+            auto=self._auto,
             caller_arn=prepared.caller_arn,
         )
         self._slot.children = (self.confirm,)
+        if self.confirm.result is None:
+            self._out.show(
+                "The plan is below: nothing is removed until you press Apply."
+                if not prepared.plan.empty
+                else "Nothing is ticked, or nothing ticked is left to remove: the plan below is empty.",
+                "info",
+            )
+        else:
+            self._out.show("The plan below was applied: its result is under it.", "info")
 
 
 def teardown_form(**ticks: bool) -> CleanupForm:
-    """Notebook 06's teardown cell: the form for the chosen account (applies at once in a practice account)."""
+    """Notebook 06's teardown cell: ticks, then Plan, then Apply (applies itself only under auto)."""
     from helpers.account import current_account
     from helpers.cleanup.notebook import apply_cleanup, prepare
 

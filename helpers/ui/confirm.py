@@ -1,9 +1,11 @@
 """A reusable "plan, then Apply" form: the plan as a table, then one Apply button.
 
-On a real account Apply waits for the learner to type the account ID; in the practice
-account (or with ``auto=True``) running the cell is the confirmation and the plan is applied
-at once, so Run All completes headless. Any notebook can use it: give it a
-``helpers.plan.Plan`` and a callable that applies it. No boto3 here.
+The learner presses Apply: in the practice account the form shows the plan and waits for the click;
+on a real account Apply also waits for the account ID typed. With ``AML_WALKTHROUGH_AUTO=1``
+in the practice account (``helpers.auto.applies_itself``), or with ``auto=True``, the plan is applied at once,
+so Run All completes headless. The result is written into one ``ResultBox`` (never cleared and
+appended). Any notebook can use it: give it a ``helpers.plan.Plan`` and a callable that applies it.
+No boto3 here.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from helpers.auto import applies_itself
 from helpers.errors import explain
 from helpers.plan import Plan
+from helpers.ui.result import ResultBox
 
 
 def plan_table_html(plan: Plan) -> str:
@@ -47,7 +51,11 @@ def result_lines(result: Any) -> list[str]:
 
 
 class ConfirmApply(widgets.VBox):
-    """Show *plan*; Apply calls ``apply(plan)`` once (typed account ID needed unless *practice*)."""
+    """Show *plan*; Apply calls ``apply(plan)`` once (typed account ID needed unless *practice*).
+
+    *auto* (default ``applies_itself(practice)``: the practice account under ``AML_WALKTHROUGH_AUTO``)
+    applies the plan as soon as the form is built.
+    """
 
     def __init__(
         self,
@@ -82,8 +90,7 @@ class ConfirmApply(widgets.VBox):
         self._typed.add_class("aml-confirm-account")
         self._button = widgets.Button(description="Apply", button_style="warning", icon="play")
         self._button.add_class("aml-confirm-apply")
-        self._out = widgets.Output()
-        self._out.add_class("aml-confirm-out")
+        self._out = ResultBox("aml-confirm-out")
         self._button.on_click(self._on_click)
         children: list[widgets.Widget] = [self._table]
         if not plan.empty:
@@ -94,7 +101,9 @@ class ConfirmApply(widgets.VBox):
         super().__init__(children)
         self.add_class("aml-confirm-form")
         if auto is None:
-            auto = practice
+            auto = applies_itself(practice)
+        if practice and not auto and not plan.empty:
+            self._out.show(["Nothing has changed yet: press Apply to carry out the plan above."], "info")
         if auto and not plan.empty:
             self._run()
 
@@ -103,17 +112,15 @@ class ConfirmApply(widgets.VBox):
         """The result of applying the plan (None until applied)."""
         return self.result
 
-    def _say(self, text: str) -> None:
-        self._out.append_stdout(text.rstrip("\n") + "\n")
-
     def _on_click(self, _button: widgets.Button) -> None:
         if self._button.disabled or self.applied:
             return  # a second click while (or after) applying does nothing
         if not self._practice and self._typed.value.strip() != (self._account_id or ""):
-            self._out.clear_output()
-            self._say(
+            self._typed.value = ""  # never quoted back; typed afresh
+            self._out.show(
                 f"The account ID you typed does not match {self._account_id}: check you are in the account you "
-                "mean to change, then type its 12 digits. Nothing was changed."
+                "mean to change, then type its 12 digits. Nothing was changed.",
+                "error",
             )
             return
         self._run()
@@ -121,17 +128,16 @@ class ConfirmApply(widgets.VBox):
     def _run(self) -> None:
         self._button.disabled = True
         self._typed.disabled = True
-        self._out.clear_output()
+        self._out.show(["Applying the plan…"], "info")
         try:
             self.result = self._apply_fn(self._plan)
         except Exception as exc:  # the learner sees a sentence, never a traceback
-            self._say(explain(exc))
+            self._out.show(explain(exc), "error")
             self._button.disabled = False
             self._typed.disabled = False
             return
         ok = getattr(self.result, "ok", True)
-        for line in result_lines(self.result):
-            self._say(line)
+        self._out.show(result_lines(self.result) or ["Done."], "ok" if ok else "error")
         if ok:
             self.applied = True
         else:

@@ -1,7 +1,9 @@
 """Notebook 01's form: bring an access key pair in (typed, CSV, or a saved profile), prove it, save it.
 
 Only logic functions are called here (``helpers.credentials``); the secret field and the
-uploaded file are emptied as soon as they are read, whatever happens next.
+uploaded file are emptied as soon as they are read, and every box that could have received a
+secret by mistake (key ID, secret, token, region) is emptied after each attempt, whatever happens.
+No message quotes what was typed. Each result replaces the last in one ``ResultBox``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from helpers import account as account_logic
 from helpers import credentials as logic
 from helpers.account import Account
 from helpers.errors import WalkthroughError, explain
+from helpers.ui.result import ResultBox, rich_html
 
 TYPE, CSV, PROFILE = "type", "csv", "profile"
+NOT_A_REGION = "The Region box does not hold an AWS region name: type one such as us-east-1, or leave it empty."
+BAD_REGION = (
+    "The Region box does not hold an AWS region name (it was emptied, in case a key was pasted there): "
+    "type one such as us-east-1 or eu-west-1, or leave it empty."
+)
 _NO_PROFILES = "(no saved profiles in these files yet)"
 
 
@@ -110,7 +118,7 @@ class CredentialsForm(widgets.VBox):
 
         self._save = _css(widgets.Button(description="Check and save", button_style="primary", icon="check"), "save")
         self._save.on_click(self._on_save)
-        self._out = _css(widgets.Output(), "out")
+        self._out = ResultBox("aml-cred-out")
 
         self._panes = {TYPE: type_box, CSV: csv_box, PROFILE: profile_box}
         self._pane = widgets.Box([type_box])
@@ -139,7 +147,7 @@ class CredentialsForm(widgets.VBox):
             found = logic.list_profiles(self._files)
         except WalkthroughError as exc:
             found = []
-            self._out.append_stdout(str(exc) + "\n")
+            self._out.show(str(exc), "error")
         options = [(p.describe(), p.name) for p in found] or [(_NO_PROFILES, "")]
         self._profiles.options = options
         active = self._account.profile
@@ -155,10 +163,15 @@ class CredentialsForm(widgets.VBox):
             return
         self._save.description = "Check and save"
         try:
+            region = logic.check_region(self._region.value)
+        except WalkthroughError:  # its sentence quotes the box, which may hold a pasted secret
+            self._plan.value = f'<p style="color:#b25e00">{html.escape(NOT_A_REGION)}</p>'
+            return
+        try:
             plan = logic.plan_save_profile(
                 self._files,
                 self._name.value.strip() or "",
-                region=logic.check_region(self._region.value),
+                region=region,
                 make_default=self._default.value,
                 overwrite=self._overwrite.value,
             )
@@ -173,15 +186,12 @@ class CredentialsForm(widgets.VBox):
             self._plan.value = f'<p style="color:#b25e00">{html.escape(str(exc))}</p>'
             return
         confirm = (
-            "In the practice account, pressing the button is the confirmation."
+            "Nothing changes until you press the button: pressing it is the confirmation."
             if self._account.practice
             else "Nothing is written until AWS has confirmed the keys work; pressing the button is your confirmation."
         )
         items = "".join(f"<li>{html.escape(line)}</li>" for line in [*plan.lines(), *plan.notes])
         self._plan.value = f"<div><b>Check and save will change:</b><ul>{items}</ul><i>{confirm}</i></div>"
-
-    def _say(self, text: str) -> None:
-        self._out.append_stdout(text.rstrip("\n") + "\n")
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -194,65 +204,81 @@ class CredentialsForm(widgets.VBox):
         if self._save.disabled:
             return
         self._busy(True)
-        self._out.clear_output()
         mode = self._mode.value
         try:
             if mode == TYPE:
                 key_id, secret, token = self._key_id.value, self._secret.value, self._token.value
-                # Gone from the widget (and from any saved widget state) before anything can fail.
-                self._secret.value = ""
-                self._token.value = ""
-                self._check_and_save(logic.check_key_pair(key_id, secret, token))
+                # Gone from the widgets (and from any saved widget state) before anything can fail.
+                self._clear_secret_boxes()
+                region = self._read_region()
+                self._check_and_save(logic.check_key_pair(key_id, secret, token), region)
             elif mode == CSV:
                 uploaded = self._upload.value
                 self._upload.value = ()
+                region = self._read_region()
                 if not uploaded:
                     raise WalkthroughError("Choose the CSV file first, then press Check and save.")
                 item = uploaded[0]
-                self._check_and_save(logic.parse_keys_csv(bytes(item["content"]), item["name"]))
+                self._check_and_save(logic.parse_keys_csv(bytes(item["content"]), item["name"]), region)
             else:
                 self._use_profile(self._profiles.value)
         except Exception as exc:  # a sentence for the learner, never a traceback
-            self._say(explain(exc))
+            self._out.show(explain(exc), "error")
         finally:
-            self._secret.value = ""
-            self._token.value = ""
+            self._clear_secret_boxes()
             self._upload.value = ()
             self._busy(False)
+
+    def _clear_secret_boxes(self) -> None:
+        """Empty every box a secret could have been typed or pasted into (the region box is checked apart)."""
+        self._key_id.value = ""
+        self._secret.value = ""
+        self._token.value = ""
+
+    def _read_region(self) -> str | None:
+        """The region typed, checked; a box that is not a region name is emptied and never quoted."""
+        try:
+            return logic.check_region(self._region.value)
+        except WalkthroughError:
+            self._region.value = ""
+            raise WalkthroughError(BAD_REGION) from None
 
     def _on_handed(self, _button: widgets.Button) -> None:
         if self._handed is None or self._handed.disabled:
             return
         self._busy(True)
-        self._out.clear_output()
         try:
             path = self._account.source.handed_over_keys()
             if path is None:
                 raise WalkthroughError(
                     "This practice account has no key file to hand over: its root keys were deleted (notebook 03, "
-                    "or the clean-up). To do the lesson again, run aml.progress.start_from(\"01\") in a cell."
+                    'or the clean-up). To do the lesson again, run aml.progress.start_from("01") in a cell.'
                 )
-            self._say(f"Reading {path.name}, the key file your account gave you at creation.")
-            self._check_and_save(logic.read_keys_csv(path))
+            region = self._read_region()
+            self._check_and_save(
+                logic.read_keys_csv(path),
+                region,
+                first=f"Read {path.name}, the key file your account gave you at creation.",
+            )
         except Exception as exc:  # a sentence for the learner, never a traceback
-            self._say(explain(exc))
+            self._out.show(explain(exc), "error")
         finally:
             self._busy(False)
 
-    def _check_and_save(self, checked: logic.CheckedKeys) -> None:
+    def _check_and_save(self, checked: logic.CheckedKeys, region: str | None, first: str = "") -> None:
         profile = self._name.value.strip()
         outcome = logic.check_and_save(
             self._files,
             profile,
             checked=checked,
-            region=self._region.value,
+            region=region,
             make_default=self._default.value,
             overwrite=self._overwrite.value,
         )
         self._account = account_logic.use_profile(profile)
         self._just_saved = profile
-        self._say("\n".join([*outcome.lines(), f"Profile {profile} is now the active profile for the next notebooks."]))
-        self._out.append_display_data(outcome.identity)
+        lines = [first, *outcome.lines(), f"Profile {profile} is now the active profile for the next notebooks."]
+        self._out.show(lines, "ok", rich_html(outcome.identity))
         self._overwrite.value = False
         self._fill_profiles()
         self._refresh()
@@ -262,8 +288,9 @@ class CredentialsForm(widgets.VBox):
             raise WalkthroughError("There is no saved profile to use yet. Type or import your keys instead.")
         identity = logic.use_existing_profile(self._account, profile)
         self._account = self._account.with_profile(profile)
-        self._say(f"Profile {profile} works; it is now the active profile for the next notebooks.")
-        self._out.append_display_data(identity)
+        self._out.show(
+            f"Profile {profile} works; it is now the active profile for the next notebooks.", "ok", rich_html(identity)
+        )
 
 
 def credentials_form(account: Account | None = None) -> CredentialsForm:

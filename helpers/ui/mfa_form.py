@@ -1,9 +1,12 @@
 """Notebook 04's forms: the root-MFA hand-off and check, and AML@Packt's own MFA device.
 
-No boto3 here: the forms call ``helpers.mfa`` (logic) and show its sentences. A virtual device's
-seed lives in the ``NewDevice`` object this form holds in memory (and in the practice account's
-simulated app); it is never written into a widget, an output or a file. The QR code picture is
-removed from the page as soon as the device is enabled.
+No boto3 here: the forms call ``helpers.mfa`` (logic) and show its sentences, each result
+replacing the last in one ``ResultBox``. A virtual device's seed lives in the ``NewDevice`` object
+this form holds in memory (and in the practice account's simulated app); it is never written into
+a widget, an output or a file. The QR code picture (``helpers.ui.qr.QrPanel``) is on the page only
+while it is needed: removed after wrong codes, after a timeout, once enabled and when the form
+closes. The code boxes are emptied after each attempt. The learner presses each button; under
+``AML_WALKTHROUGH_AUTO=1`` in the practice account the simulated app types its own codes.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ import ipywidgets as widgets
 
 from helpers import account as account_logic
 from helpers import mfa
+from helpers.auto import applies_itself, walkthrough_auto
 from helpers.errors import WalkthroughError
 from helpers.identity import IAM_USER
 from helpers.mfa import devices
 from helpers.mfa.verify import RootMfaCheck
 from helpers.plan import Plan
 from helpers.ui.confirm import plan_table_html
+from helpers.ui.qr import QrPanel
+from helpers.ui.result import ResultBox
 
 _COLOURS = {True: "green", False: "#b00", None: "#a60"}
 
@@ -53,8 +59,7 @@ class RootMfaCheckForm(widgets.VBox):
         self._button.on_click(self._on_click)
         self._table = widgets.HTML()
         self._table.add_class("aml-mfa-check-table")
-        self._out = widgets.Output()
-        self._out.add_class("aml-mfa-check-out")
+        self._out = ResultBox("aml-mfa-check-out")
         super().__init__([self._button, self._table, self._out])
         self.add_class("aml-mfa-check")
         if run_now:
@@ -69,13 +74,13 @@ class RootMfaCheckForm(widgets.VBox):
         if self._button.disabled:
             return
         self._button.disabled = True
-        self._out.clear_output()
         try:
             self.result = self._check()
             self._table.value = check_html(self.result)
+            self._out.clear()
         except Exception as exc:  # a sentence, never a traceback
             self._table.value = ""
-            self._out.append_stdout(mfa.sentence(exc) + "\n")
+            self._out.show(mfa.sentence(exc), "error")
         finally:
             self._button.disabled = False
 
@@ -90,15 +95,20 @@ def _steps_html() -> str:
     return f"<ol class='aml-mfa-console-steps'>{items}</ol>"
 
 
-def root_console(auto: bool = False) -> widgets.Widget:
-    """Notebook 04: the practice account's simulated console (or, on a real account, the console steps)."""
+def root_console(auto: bool | None = None) -> widgets.Widget:
+    """Notebook 04: the practice account's simulated console (or, on a real account, the console steps).
+
+    The learner assigns the device by hand; with ``AML_WALKTHROUGH_AUTO=1`` (or ``auto=True``) the
+    simulated console assigns itself and its app types the codes.
+    """
+    explicit = bool(auto)
     try:
-        form = mfa.console_stand_in("root-mfa", auto=auto)
+        form = mfa.console_stand_in("root-mfa", auto=walkthrough_auto() if auto is None else auto)
     except Exception as exc:  # e.g. the practice account stopped: say so
         return widgets.HTML(f"<p>{html.escape(mfa.sentence(exc))}</p>")
     if form is not None:
         return form
-    if auto:
+    if explicit:
         return widgets.HTML(
             "<p>On your own account nothing here is automatic: follow the console steps above, then run the check.</p>"
         )
@@ -128,7 +138,9 @@ class DeviceForm(widgets.VBox):
         self._busy = False
         self._devices: list[devices.UserDevice] = []
 
-        self._name = widgets.Text(value=devices.DEFAULT_DEVICE_NAME, description="Device name")
+        self._name = widgets.Text(
+            value=devices.DEFAULT_DEVICE_NAME, description="Device name", style={"description_width": "initial"}
+        )
         self._name.add_class("aml-mfa-device-name")
         self._typed = widgets.Text(
             description="Type the account ID to confirm:",
@@ -143,8 +155,8 @@ class DeviceForm(widgets.VBox):
         self._create.on_click(lambda _b: self._run(self.create))
         self._plan = widgets.HTML()
         self._plan.add_class("aml-mfa-plan")
-        self._qr = widgets.Image(format="png", width=180, height=180)
-        self._qr.add_class("aml-mfa-qr")
+        self._qr_panel = QrPanel("aml-mfa-qr")
+        self._qr = self._qr_panel.image
         self._code1 = widgets.Text(description="Code 1", placeholder="6 digits")
         self._code1.add_class("aml-mfa-code1")
         self._code2 = widgets.Text(description="Code 2", placeholder="the next 6 digits")
@@ -170,8 +182,8 @@ class DeviceForm(widgets.VBox):
         self._refresh = widgets.Button(description="Refresh list", icon="refresh")
         self._refresh.add_class("aml-mfa-refresh")
         self._refresh.on_click(lambda _b: self._run(self.show_devices))
-        self._out = widgets.Output()
-        self._out.add_class("aml-mfa-out")
+        self._out = ResultBox("aml-mfa-out")
+        self._said: list[str] = []
         create_row = [self._name] + ([] if practice else [self._typed]) + [self._create]
         manage = widgets.VBox(
             [
@@ -207,23 +219,36 @@ class DeviceForm(widgets.VBox):
         return self.enabled_device
 
     def _say(self, text: str) -> None:
-        self._out.append_stdout(text.rstrip("\n") + "\n")
+        """Add a line to this action's message (shown whole, in one replacement, when the action ends)."""
+        self._said.append(text.rstrip("\n"))
 
     def _run(self, action: Callable[[], Any]) -> None:
         if self._busy:
             return  # no double submit while an action runs
         self._busy = True
+        self._said = []
         buttons = (self._create, self._enable, self._resync, self._remove, self._refresh)
         for b in buttons:
             b.disabled = True
         try:
             action()
+            if self._said:
+                self._out.show(self._said, "ok")
         except Exception as exc:  # a sentence, never a traceback
-            self._say(mfa.sentence(exc))
+            self._out.show([*self._said, mfa.sentence(exc)], "error")
         finally:
             for b in buttons:
                 b.disabled = False
             self._busy = False
+
+    def close(self) -> None:
+        """Leaving the form: the QR code and the seed go (a device not yet enabled stays unassigned)."""
+        self._qr_panel.forget()
+        self._device = None
+        stop = getattr(self._app, "stop", None)
+        if callable(stop):
+            stop()
+        super().close()
 
     def show_devices(self) -> None:
         """List the user's devices (every kind) in the table and the picker."""
@@ -257,9 +282,9 @@ class DeviceForm(widgets.VBox):
 
     def create(self) -> Plan:
         """Plan, confirm (typed account ID on a real account), then create; shows the QR code."""
-        self._out.clear_output()
         plan = self.show_plan()
         if not self._practice and self._typed.value.strip() != self._account_id:
+            self._typed.value = ""
             raise WalkthroughError(
                 f"Type the account ID {self._account_id} above to confirm, then choose 'Create device' again. "
                 "Nothing was changed."
@@ -268,16 +293,24 @@ class DeviceForm(widgets.VBox):
         for note in notes:
             self._say(note)
         self._device = device
-        self._qr.value = device.qr_png
+        self._qr_panel.show(device.qr_png)
         self._code1.value = self._code2.value = ""
+        stop = getattr(self._app, "stop", None)
+        if callable(stop):
+            stop()
         self._app = self._authenticator(device.seed, f"Amazon Web Services · {self._user}")
         side = [self._app] if self._app is not None else []
+        app_said = (
+            " The simulated app next to it has scanned it: type the code it shows, wait for the next one, type that."
+            if side
+            else ""
+        )
         self._pending.children = [
             widgets.HTML(
-                "Scan the QR code with your authenticator app (it is shown only here, once), then type two "
-                "consecutive codes and choose Enable."
+                "Scan the QR code with your authenticator app (it is shown only here, and only until the device "
+                f"is enabled), then type two consecutive codes and choose Enable.{html.escape(app_said)}"
             ),
-            widgets.HBox([self._qr, *side]),
+            widgets.HBox([self._qr_panel, *side]),
             widgets.HBox([self._code1, self._code2, self._enable]),
         ]
         self._say(f"Created virtual MFA device {device.name}; waiting for two consecutive codes.")
@@ -286,14 +319,20 @@ class DeviceForm(widgets.VBox):
     def enable(self) -> None:
         """Enable the device just created with the two typed codes."""
         if self._device is None:
+            self._code1.value = self._code2.value = ""
             raise WalkthroughError("Create a device first (choose 'Create device').")
-        for line in devices.enable_device(
-            self._session, self._user, self._device, self._code1.value, self._code2.value
-        ):
+        code1, code2 = self._code1.value, self._code2.value
+        self._code1.value = self._code2.value = ""  # emptied after each attempt, never quoted back
+        try:
+            lines = devices.enable_device(self._session, self._user, self._device, code1, code2)
+        except Exception:
+            self._qr_panel.hide()  # the QR code encodes the seed: off the page after a failed attempt
+            raise
+        for line in lines:
             self._say(line)
         self.enabled_device = self._device.serial
         self._device = None
-        self._qr.value = b""  # the QR code encodes the seed: off the page once used
+        self._qr_panel.forget()  # the QR code encodes the seed: off the page once used
         stop = getattr(self._app, "stop", None)
         if callable(stop):
             stop()
@@ -304,11 +343,12 @@ class DeviceForm(widgets.VBox):
 
     def resync(self) -> None:
         """Resync the picked device with two consecutive codes."""
+        code1, code2 = self._r1.value, self._r2.value
+        self._r1.value = self._r2.value = ""  # emptied after each attempt, never quoted back
         if not self._pick.value:
             raise WalkthroughError("There is no device to resync: create and enable one first.")
-        for line in devices.resync_device(self._session, self._user, self._pick.value, self._r1.value, self._r2.value):
+        for line in devices.resync_device(self._session, self._user, self._pick.value, code1, code2):
             self._say(line)
-        self._r1.value = self._r2.value = ""
 
     def remove(self) -> None:
         """Deactivate and delete the picked device."""
@@ -335,7 +375,7 @@ class DeviceForm(widgets.VBox):
 
 
 def device_form(auto: bool | None = None) -> widgets.Widget:
-    """Notebook 04: AML@Packt's own MFA device, as the active profile (auto in the practice account)."""
+    """Notebook 04: AML@Packt's own MFA device, as the active profile (the learner creates it and types codes)."""
     try:
         chosen = account_logic.current_account()
         session, who = mfa.caller()
@@ -356,5 +396,5 @@ def device_form(auto: bool | None = None) -> widgets.Widget:
         chosen.practice,
         who.account_id,
         authenticator,
-        auto=chosen.practice if auto is None else auto,
+        auto=applies_itself(chosen.practice) if auto is None else auto,
     )

@@ -1,9 +1,10 @@
 """Notebook 03's form: the root user's keys as a table, then Deactivate, Verify and Delete in order.
 
 No boto3 here: the form gets ``helpers.root_keys.Actions`` (plain callables bound to the
-account). In the practice account running the cell is the confirmation: the three steps run
-at once (so Run All completes headless). On a real account each step waits for its button,
-and Delete also waits for the key IDs to be typed.
+account). Each step waits for its own button, and each button is enabled only when the step
+before it has worked; on a real account Delete also waits for the key IDs to be typed. Under
+``AML_WALKTHROUGH_AUTO=1`` in the practice account the three steps click themselves (Run All).
+Each step's result replaces the last in its own ``ResultBox``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from helpers import root_keys
+from helpers.auto import applies_itself
 from helpers.errors import explain
 from helpers.root_keys import ACCEPT_SENTENCE, Actions, Observation, Proof
 from helpers.ui.confirm import plan_table_html
+from helpers.ui.result import ResultBox
 
 STEPS = ("deactivate", "verify", "delete")
 _LABELS = {"deactivate": "1. Deactivate", "verify": "2. Verify", "delete": "3. Delete"}
@@ -88,6 +91,7 @@ class RootKeysForm(widgets.VBox):
             layout=widgets.Layout(width="40em"),
         )
         self._accept.add_class("aml-rootkeys-accept")
+        self._accept.observe(self._on_accept, names="value")
         self._typed = widgets.Text(
             description="Type the key ID(s) to delete:",
             style={"description_width": "initial"},
@@ -95,7 +99,7 @@ class RootKeysForm(widgets.VBox):
         )
         self._typed.add_class("aml-rootkeys-confirm")
         self._buttons: dict[str, widgets.Button] = {}
-        self._results: dict[str, widgets.HTML] = {}
+        self._results: dict[str, ResultBox] = {}
         rows: list[widgets.Widget] = []
         handlers: dict[str, Callable[[widgets.Button], None]] = {
             "deactivate": lambda _b: self._step("deactivate", self._do_deactivate),
@@ -108,8 +112,7 @@ class RootKeysForm(widgets.VBox):
             )
             button.add_class(f"aml-rootkeys-{step}")
             button.on_click(handlers[step])
-            result = widgets.HTML()
-            result.add_class(f"aml-rootkeys-result-{step}")
+            result = ResultBox(f"aml-rootkeys-result-{step}")
             self._buttons[step], self._results[step] = button, result
             if step == "delete":
                 rows.append(self._accept)
@@ -119,13 +122,12 @@ class RootKeysForm(widgets.VBox):
         self._check = widgets.Button(description="Check again", icon="refresh")
         self._check.add_class("aml-rootkeys-check")
         self._check.on_click(self._on_check)
-        self._check_result = widgets.HTML()
-        self._check_result.add_class("aml-rootkeys-result-check")
+        self._check_result = ResultBox("aml-rootkeys-result-check")
         super().__init__([self._status, self._table, self._plan, *rows, self._check, self._check_result])
         self.add_class("aml-rootkeys-form")
         self.refresh()
         if auto is None:
-            auto = self._practice
+            auto = applies_itself(self._practice)
         if auto and self.obs is not None and self.obs.can_delete:
             for step in STEPS:
                 if self._buttons[step].disabled:
@@ -156,7 +158,12 @@ class RootKeysForm(widgets.VBox):
             self._plan.value = plans_html(obs)
             self._buttons["deactivate"].disabled = "deactivate" in self.results
         elif obs.done:
-            self._plan.value = "<p class='aml-rootkeys-done'>Nothing to do: the root user has no access keys.</p>"
+            said = (
+                "Done: the root user has no access keys left (step 3 deleted them)."
+                if "delete" in self.results
+                else "Nothing to do: the root user has no access keys."
+            )
+            self._plan.value = f"<p class='aml-rootkeys-done'>{html.escape(said)}</p>"
             for button in self._buttons.values():
                 button.disabled = True
         else:
@@ -174,17 +181,18 @@ class RootKeysForm(widgets.VBox):
             return  # a second click while (or after) a step runs does nothing
         self._busy = True
         button.disabled = True
-        self._results[step].value = "<i>working…</i>"
+        self._results[step].show("Working…", "info")
         try:
             ok, lines = run()
         except Exception as exc:
             ok, lines = False, [explain(exc)]
         finally:
             self._busy = False
-        css = "aml-rootkeys-ok" if ok else "aml-rootkeys-error"
-        self._results[step].value = _html_lines(lines, css)
+        self._results[step].show(lines, "ok" if ok else "error")
         if not ok:
             button.disabled = False  # fix the cause, then press it again
+            if step == "verify":
+                self._on_accept({})  # the typed sentence may already stand in for the proof
             return
         following = STEPS.index(step) + 1
         if following < len(STEPS):
@@ -205,9 +213,17 @@ class RootKeysForm(widgets.VBox):
         self.results["verify"] = proof
         lines = proof.lines()
         if not proof.ok:
-            lines.append(f'Delete stays refused until this works, or you type "{ACCEPT_SENTENCE}" above it.')
-        # Verify has run: Delete may be pressed (the logic still refuses without proof or the sentence).
-        return True, lines
+            lines.append(
+                f'3. Delete stays off until this works (press 2. Verify again), or you type "{ACCEPT_SENTENCE}" '
+                "above it."
+            )
+        return proof.ok, lines
+
+    def _on_accept(self, _change: dict) -> None:
+        """The typed sentence stands in for a failed proof: Delete becomes pressable after Verify has run."""
+        if "verify" in self.results and "delete" not in self.results and not self._busy:
+            accepted = root_keys.accepted_console(self._accept.value)
+            self._buttons["delete"].disabled = not (accepted or getattr(self.proof, "ok", False))
 
     def _do_delete(self) -> tuple[bool, list[str]]:
         result = self._actions.delete(self.proof, self._accept.value, self._typed.value)
@@ -230,15 +246,14 @@ class RootKeysForm(widgets.VBox):
         try:
             check = self._actions.check()
         except Exception as exc:
-            self._check_result.value = _html_lines([explain(exc)], "aml-rootkeys-error")
+            self._check_result.show(explain(exc), "error")
             return
         self.results["check"] = check
-        css = "aml-rootkeys-ok" if check.passed else "aml-rootkeys-error"
         console_shown = self.obs is not None and not self.obs.can_delete and not self.obs.done
         lines = check.lines()[:1] if console_shown else check.lines()  # the steps are already listed above
-        self._check_result.value = _html_lines(lines, css)
+        self._check_result.show(lines, "ok" if check.passed else "error")
 
 
 def delete_form() -> RootKeysForm:
-    """Notebook 03's cell: in the practice account it deactivates, verifies and deletes at once; else waits."""
+    """Notebook 03's cell: the three steps, each its own click (they click themselves only under auto)."""
     return RootKeysForm(root_keys.actions_for_account())

@@ -14,10 +14,12 @@ import ipywidgets as widgets
 
 from helpers import account as account_logic
 from helpers import users
+from helpers.auto import applies_itself
 from helpers.errors import WalkthroughError, explain
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.ui.confirm import ConfirmApply
+from helpers.ui.result import ResultBox
 
 GENERATE = "Generate a strong password for me"
 TYPE = "I will type one"
@@ -26,12 +28,12 @@ TYPE = "I will type one"
 class PasswordReveal(widgets.VBox):
     """Shows a generated password once, inside the widget only, until "I've stored it" is clicked.
 
-    With *hidden* (the cell applied the plan by itself, e.g. Run All in the practice account)
-    the password stays in the kernel until "Show it once" is clicked: a widget's value is saved
-    with the notebook when widget state is saved, so it must not be on the page unasked.
+    The password starts hidden in every mode (practice or real account, by hand or Run All): it
+    stays in the kernel until "Show it once" is clicked, because a widget's value is saved with the
+    notebook when widget state is saved, so it must not be on the page unasked.
     """
 
-    def __init__(self, password: users.Secret, signin_url: str | None, hidden: bool = False) -> None:
+    def __init__(self, password: users.Secret, signin_url: str | None, hidden: bool = True) -> None:
         self._password: users.Secret | None = password
         self._url = html.escape(signin_url or "")
         self._secret = widgets.HTML()
@@ -94,8 +96,7 @@ class SetupForm(widgets.VBox):
     ) -> None:
         self._session, self._files, self._profile = session, files, profile
         self.result: users.ApplyResult | None = None
-        self._out = widgets.Output()
-        self._out.add_class("aml-users-out")
+        self._out = ResultBox("aml-users-out")
         self._mode = widgets.RadioButtons(options=[GENERATE, TYPE], value=GENERATE, description="Password:")
         self._mode.add_class("aml-users-password-mode")
         self._password = widgets.Password(placeholder="at least 14 characters, all four kinds")
@@ -104,8 +105,6 @@ class SetupForm(widgets.VBox):
         self._check.add_class("aml-users-password-check")
         self._check.on_click(self._on_check)
         self._reveal_box = widgets.VBox()
-        # Applied by running the cell (practice account, Run All): nobody has asked to see the password yet.
-        self._auto = practice if auto is None else auto
         self._pending: users.Secret | None = None  # a typed password, held only until Apply
         self._confirm: ConfirmApply | None = None
         children: list[widgets.Widget] = []
@@ -113,7 +112,7 @@ class SetupForm(widgets.VBox):
             obs = users.observe(session, files, profile)
             plan = users.plan_setup(obs, profile=profile, csv_path=csv_path, max_age_days=max_age_days)
         except Exception as exc:  # AccessDenied, a profile conflict, two keys: a sentence and what to do
-            self._out.append_stdout(explain(exc) + "\n")
+            self._out.show(explain(exc), "error")
             super().__init__([self._out])
             self.add_class("aml-users-form")
             return
@@ -128,7 +127,7 @@ class SetupForm(widgets.VBox):
             self._apply,
             account_id=obs.account_id,
             practice=practice,
-            auto=auto,
+            auto=applies_itself(practice) if auto is None else auto,
             caller_arn=obs.caller_arn,
             on_done=self._done,
         )
@@ -154,15 +153,14 @@ class SetupForm(widgets.VBox):
         return self._pending
 
     def _on_check(self, _button: widgets.Button) -> None:
-        self._out.clear_output()
         self._mode.value = TYPE
         typed = self._typed()
         problems = users.password_problems(typed, self._policy) if typed is not None else ["Type a password first."]
         if problems:
             self._pending = None
-            self._out.append_stdout("Breaks the policy: " + " ".join(problems) + " Type another one.\n")
+            self._out.show("Breaks the policy: " + " ".join(problems) + " Type another one.", "error")
         else:
-            self._out.append_stdout("That password meets the policy; Apply will use it (the field is cleared).\n")
+            self._out.show("That password meets the policy; Apply will use it (the field is cleared).", "ok")
 
     def _apply(self, plan: Plan) -> users.ApplyResult:
         typed = self._typed()
@@ -176,9 +174,9 @@ class SetupForm(widgets.VBox):
     def _done(self, result) -> None:
         self.result = result
         if result is not None and getattr(result, "password", None) is not None and not self._reveal_box.children:
-            self._reveal_box.children = [PasswordReveal(result.password, result.signin_url, hidden=self._auto)]
+            self._reveal_box.children = [PasswordReveal(result.password, result.signin_url, hidden=True)]
         elif result is not None and getattr(result, "signin_url", None):
-            self._out.append_stdout(f"{users.USER_NAME} signs in at {result.signin_url}\n")
+            self._out.show(f"{users.USER_NAME} signs in at {result.signin_url}", "info")
 
 
 class ServiceToggles(widgets.VBox):
@@ -190,8 +188,10 @@ class ServiceToggles(widgets.VBox):
         self._session, self._practice, self._account_id = session, practice, account_id
         self._caller_arn = caller_arn
         self._busy = False
-        self._out = widgets.Output()
-        self._out.add_class("aml-users-services-out")
+        self._out = ResultBox("aml-users-services-out")
+        self._slot = widgets.VBox()  # the change's plan and Apply, replaced (never appended) per toggle
+        self._slot.add_class("aml-users-services-confirm")
+        self.confirm: ConfirmApply | None = None
         self._toggles: dict[str, widgets.ToggleButton] = {}
         rows = []
         for svc in users.SERVICES:
@@ -207,7 +207,7 @@ class ServiceToggles(widgets.VBox):
             note = f" <i>{html.escape(svc.note)}</i>" if svc.note else ""
             grants = widgets.HTML(f"<code>{svc.policy_name}</code>: {html.escape(svc.grants)}{note}")
             rows.append(widgets.HBox([toggle, grants]))
-        super().__init__([*rows, self._out])
+        super().__init__([*rows, self._out, self._slot])
         self.add_class("aml-users-services")
         self.refresh()
 
@@ -221,7 +221,7 @@ class ServiceToggles(widgets.VBox):
         try:
             live = users.services_state(self._session)
         except Exception as exc:
-            self._out.append_stdout(explain(exc) + "\n")
+            self._out.show(explain(exc), "error")
             return
         self._busy = True
         try:
@@ -235,35 +235,38 @@ class ServiceToggles(widgets.VBox):
         def handler(change: dict) -> None:
             if self._busy:
                 return
-            self._out.clear_output()
+            svc = next(s for s in users.SERVICES if s.key == key)
             try:
                 plan = (users.add_service if change["new"] else users.remove_service)(self._session, key)
             except Exception as exc:
-                self._out.append_stdout(explain(exc) + "\n")
+                self._slot.children = ()
+                self._out.show(explain(exc), "error")
                 self.refresh()
                 return
-            for t in self._toggles.values():
-                t.disabled = True
-            self._out.append_display_data(
-                ConfirmApply(
-                    plan,
-                    lambda p: users.apply_plan(self._session, p),
-                    account_id=self._account_id,
-                    practice=self._practice,
-                    caller_arn=self._caller_arn,
-                    on_done=lambda _r: self._after(),
-                )
+            wanted = "on" if change["new"] else "off"
+            self.confirm = ConfirmApply(
+                plan,
+                lambda p: users.apply_plan(self._session, p),
+                account_id=self._account_id,
+                practice=self._practice,
+                auto=applies_itself(self._practice),
+                caller_arn=self._caller_arn,
+                on_done=lambda result: self._after(svc.label, wanted, result),
             )
-            # On a real account the change waits for the typed confirmation shown below.
-            for t in self._toggles.values():
-                t.disabled = False
+            self._slot.children = (self.confirm,)
+            if self.confirm.result is None and not plan.empty:
+                self._out.show(
+                    f"{svc.label} {wanted}: the plan is below; nothing changes until you press Apply.", "info"
+                )
 
         return handler
 
-    def _after(self) -> None:
-        for t in self._toggles.values():
-            t.disabled = False
+    def _after(self, label: str, wanted: str, result: object) -> None:
         self.refresh()
+        if getattr(result, "ok", True):
+            self._out.show(f"{label} is now {wanted} for AML@Packt's group (see the result below the plan).", "ok")
+        else:
+            self._out.show(f"{label} could not be switched {wanted}: see the reason below the plan.", "error")
 
 
 def setup_form(csv_path: str | None = None, max_age_days: int | None = None) -> SetupForm:
