@@ -64,7 +64,9 @@ class Position:
         return self.line()
 
     def _repr_html_(self) -> str:
-        return f'<div class="aml-progress-here" style="color:#57606a">&#x1F4CD; {html.escape(self.line())}</div>'
+        # No emoji: a pin glyph needs a font many machines lack, and shows as an empty box there.
+        text = self.line().removeprefix("You are here: ")
+        return f'<div class="aml-progress-here" style="color:#57606a"><b>You are here:</b> {html.escape(text)}</div>'
 
 
 def stage_of(keys_present: bool, mfa_on: bool, user_exists: bool) -> tuple[str, str]:
@@ -101,6 +103,14 @@ def you_are_here(notebook: str | None = None) -> Position:
         chosen = account_logic.current_account()
         summary, user_exists = _read(chosen.session())
     except account_logic.AccountChoiceError:
+        if _cleaned_up():
+            return Position(
+                "done",
+                "No profile is left and the root user's access keys are gone: the clean-up removed what the "
+                "lesson made.",
+                notebook,
+                'To do the lesson again in the practice account, run aml.progress.start_from("01").',
+            )
         return Position(
             "01",
             "No profile is active (none set up yet, or the clean-up removed it), so the account cannot be read.",
@@ -112,6 +122,20 @@ def you_are_here(notebook: str | None = None) -> Position:
         bool(summary.get("AccountAccessKeysPresent")), bool(summary.get("AccountMFAEnabled")), user_exists
     )
     return Position(stage, evidence, notebook)
+
+
+def _cleaned_up() -> bool:
+    """True when the account's own state says the lesson ran and was cleaned up, not that it never started.
+
+    Without a profile the account cannot be read; a practice account still tells: its root key file is gone
+    only once notebook 03 (or the clean-up) deleted the root user's keys. A real account cannot tell.
+    """
+    try:
+        source = account_logic.current_account().source
+        hook = getattr(source, "handed_over_keys", None)
+        return bool(getattr(source, "practice", False)) and callable(hook) and hook() is None
+    except Exception:  # noqa: BLE001 - a heading line must never stop Run All; "not sure" reads as not done
+        return False
 
 
 def checkpoints() -> dict[str, str]:

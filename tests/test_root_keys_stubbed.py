@@ -254,7 +254,7 @@ def test_root_without_keys_has_nothing_to_do(stubs):
     observed_root(stubs, keys=())
     obs = observe(session())
     assert obs.situation == ROOT_NO_KEYS and obs.done and not obs.can_delete
-    assert "nothing to do" in obs.lines()[-1]
+    assert obs.lines()[-1] == "The root user has no access keys."
     assert plan_delete(obs).empty and plan_deactivate(obs).empty
     observed_root(stubs, keys=())
     result = delete_root_keys(session(), accepted=ACCEPT_SENTENCE, practice=False)

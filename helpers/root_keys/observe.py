@@ -103,7 +103,9 @@ class Observation:
                 )
             return out
         if self.situation == ROOT_NO_KEYS:
-            return [who, "The root user has no access keys: nothing to do."]
+            # A fact, not a verdict: after step 3 this line sits above "Deleted root access key ...", and the
+            # form's plan line says "Nothing to do" or "Done" (issue 13: status lines must agree).
+            return [who, "The root user has no access keys."]
         if self.situation == KEYS_GONE:
             return [who, "The account summary says the root user has no access keys (AccountAccessKeysPresent = 0)."]
         if self.situation == NOT_ROOT_KEYS_PRESENT:
