@@ -348,6 +348,28 @@ async def _run_cell(hub, name: str, code: str) -> str:
     return "".join(out)
 
 
+async def _run_in_terminal(hub, name: str, line: str) -> str:
+    """Type *line* in a new JupyterLab terminal of *name*'s server; what the terminal showed until it ended."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    token = hub["token"]
+    term = _api(hub["url"], token, "POST", f"/user/{name}/api/terminals")["name"]
+    ws_url = hub["url"].replace("http", "ws", 1) + f"/user/{name}/terminals/websocket/{term}"
+    conn = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}))
+    await conn.write_message(json.dumps(["stdin", line + "; echo AML-END-$((40+2))\r"]))
+    out = ""
+    deadline = time.monotonic() + 90
+    while "AML-END-42" not in out and time.monotonic() < deadline:
+        raw = await asyncio.wait_for(conn.read_message(), timeout=90)
+        kind, *rest = json.loads(raw)
+        if kind == "stdout":
+            out += rest[0]
+    conn.close()
+    _api(hub["url"], token, "DELETE", f"/user/{name}/api/terminals/{term}")
+    return out
+
+
 def _last_json(text: str):
     return json.loads(text.strip().splitlines()[-1])
 
@@ -395,6 +417,11 @@ def test_learners_are_unix_users_and_nothing_of_bob_reaches_alice(hub):
     assert refused and all(outcome == "refused" for outcome in refused.values()), results
     assert results["room password in my environment"] is False
 
+    # In a learner's terminal, the lesson's python and helpers work as the docs write them.
+    shown = asyncio.run(_run_in_terminal(hub, BOB, "command -v python; python -m helpers.status"))
+    assert str(learners.lesson_bin() / "python") in shown and "AML-END-42" in shown, shown[-2000:]
+    assert "command not found" not in shown and "No module named" not in shown and "Traceback" not in shown
+
     # Bob's lesson still works.
     again = _last_json(asyncio.run(_run_cell(hub, BOB, CELL.replace('"only-"', '"again-"'))))
     assert "again-" + UNIX[BOB] in again["users"] and again["url"] == bob["url"]
@@ -416,6 +443,8 @@ def test_the_stop_hook_acts_as_the_learner(hub):
             time.sleep(0.5)
         assert victim.poll() is None  # root's process lives
         assert not target.exists()
+        # The hook did run, as alice (as root it would have created the target).
+        assert f"Stopping the practice account as {UNIX[ALICE]}" in (hub["folder"] / "hub.log").read_text()
     finally:
         victim.kill()
         victim.wait()

@@ -158,8 +158,8 @@ def _stop(spawner) -> None:
     except (KeyError, OSError, subprocess.TimeoutExpired) as exc:
         spawner.log.warning("Could not stop %s's practice account: %s", name, exc)
         return
-    if done.returncode not in (0, 3):
-        spawner.log.warning("Stopping %s's practice account: %s", name, done.stderr.strip()[-500:])
+    said = (done.stdout + done.stderr).strip()[-500:]
+    spawner.log.info("Stopping the practice account as %s (exit %s): %s", name, done.returncode, said)
 
 
 async def prepare_learner(spawner) -> None:
