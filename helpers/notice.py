@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import html
+import re
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def sentence_html(text: str) -> str:
+    """*text* as HTML: escaped, and markdown's `code` shown as code instead of literal backticks."""
+    return _CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
 
 
 class Notice(str):
@@ -22,5 +30,5 @@ class Notice(str):
         colour = "#2e7d32" if self.ok else "#ef6c00"
         return (
             f"<p class='aml-notice' style='border-left:4px solid {colour};padding-left:0.5em'>"
-            f"{html.escape(str(self))}</p>"
+            f"{sentence_html(str(self))}</p>"
         )

@@ -8,7 +8,6 @@ on a real account it explains why that cannot be done. Used by every notebook an
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
@@ -16,6 +15,7 @@ from botocore.exceptions import ClientError
 from helpers import account as account_logic
 from helpers import aws
 from helpers.errors import WalkthroughError, error_code, explain
+from helpers.notice import sentence_html
 from helpers.users.policies import USER_NAME
 
 NOTEBOOKS = {
@@ -66,7 +66,7 @@ class Position:
     def _repr_html_(self) -> str:
         # No emoji: a pin glyph needs a font many machines lack, and shows as an empty box there.
         text = self.line().removeprefix("You are here: ")
-        return f'<div class="aml-progress-here" style="color:#57606a"><b>You are here:</b> {html.escape(text)}</div>'
+        return f'<div class="aml-progress-here" style="color:#57606a"><b>You are here:</b> {sentence_html(text)}</div>'
 
 
 def stage_of(keys_present: bool, mfa_on: bool, user_exists: bool) -> tuple[str, str]:

@@ -197,3 +197,11 @@ def test_the_dashboard_says_checked_at_once(monkeypatch):
     views.dashboard(secured())
     html_parts = [getattr(o, "_repr_html_", lambda: "")() or getattr(o, "data", "") for o in shown]
     assert sum("Checked at" in str(part) for part in html_parts) == 1
+
+
+def test_sentences_show_markdown_code_as_code_not_backticks():
+    shown = views.Card(note="Nothing answers: start it with `make lab`, then run the cell again.")._repr_html_()
+    assert "<code>make lab</code>" in shown and "`" not in shown
+    from helpers.notice import Notice
+
+    assert "<code>x &lt;y&gt;</code>" in Notice("Run `x <y>` now.")._repr_html_()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from helpers.account import Account, AccountChoiceError, current_account
 from helpers.errors import WalkthroughError, explain
+from helpers.notice import sentence_html
 from helpers.state import state_dir
 from helpers.status.checks import CHECKS, ChecklistResult, checklist, run_checks
 from helpers.status.model import PART_LABELS, ROOT, Finding, Snapshot
@@ -109,7 +110,7 @@ class Card:
             "font-family:system-ui,sans-serif;font-size:13px;line-height:1.5"
         )
         if not self.items:
-            return f'<div class="aml-status-card" style="{box}">{html.escape(self.note)}</div>'
+            return f'<div class="aml-status-card" style="{box}">{sentence_html(self.note)}</div>'
         rows = []
         for item in self.items:
             colour, mark = _COLOURS[item.status]
@@ -120,7 +121,7 @@ class Card:
                 f"{html.escape(item.title)}"
                 f'<span style="color:#57606a"> &mdash; {html.escape(item.message)}</span></li>'
             )
-        note = f'<div style="color:#57606a">{html.escape(self.note)}</div>' if self.note else ""
+        note = f'<div style="color:#57606a">{sentence_html(self.note)}</div>' if self.note else ""
         return (
             f'<div class="aml-status-card" style="{box}"><b>{html.escape(self.headline())}</b>'
             f'<ul style="list-style:none;margin:4px 0 0 0;padding:0">{"".join(rows)}</ul>{note}</div>'
