@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -99,12 +100,30 @@ def test_a_dead_server_is_detected_and_restart_says_so(home):
     assert_one_sentence_with_fix(result, "python -m helpers.sandbox start")
     with pytest.raises(WalkthroughError, match="python -m helpers.sandbox start"):
         console.root_state(home=home)
-    with pytest.warns(SandboxRestarted, match="had stopped"):
+    credentials = files.paths(home).credentials.read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SandboxRestarted)  # nothing was lost: nothing to warn about
         SandboxAccount(home).files()  # what the next notebook cell does
     again = server.status(home)
     assert again is not None and again.pid != info.pid
     assert again.port == info.port  # the old port is preferred, so open sessions keep working
-    assert again.scenario == "checkpoint-02"  # rebuilt as the last scenario, with fresh keys
+    assert again.scenario == "checkpoint-02"  # restored from its saved state, with the same keys
+    assert files.paths(home).credentials.read_text() == credentials
+    assert client(home, "root-keys", "sts").get_caller_identity()["Arn"].endswith(":root")
+
+
+def test_a_crash_without_saved_state_rebuilds_and_says_so(home):
+    info = server.start(home)
+    scenarios.reset(at="02", home=home)
+    os.kill(info.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while server._alive(info.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    files.paths(home).state_file.unlink()  # e.g. a folder from before the state was saved
+    with pytest.warns(SandboxRestarted, match="had stopped"):
+        SandboxAccount(home).files()
+    again = server.status(home)
+    assert again is not None and again.scenario == "checkpoint-02"  # rebuilt, with fresh keys
     assert client(home, "root-keys", "sts").get_caller_identity()["Arn"].endswith(":root")
 
 

@@ -22,11 +22,13 @@ def _parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="start the sandbox (or reuse the running one)")
     start.add_argument("--port", type=int, default=None, help="listen on this port (default: a free one)")
     sub.add_parser("status", help="say whether it runs: port, pid, uptime, scenario")
-    reset = sub.add_parser("reset", help="start over as a new account, a messy one, or a notebook's checkpoint")
+    reset = sub.add_parser(
+        "reset", help="start over (the only command that does) as a new account, a messy one, or a checkpoint"
+    )
     group = reset.add_mutually_exclusive_group()
     group.add_argument("--scenario", default="new-account", help="new-account (default) or messy-account")
     group.add_argument("--at", metavar="NN", default=None, help="the state at the start of notebook NN (00-06)")
-    sub.add_parser("stop", help="stop the sandbox")
+    sub.add_parser("stop", help="stop the sandbox (its state is saved; start brings it back)")
     sub.add_parser("env", help="print export lines so the AWS CLI and boto3 use the sandbox's profiles")
     sub.add_parser("scenarios", help="list the scenarios and checkpoints")
     return parser
@@ -42,7 +44,15 @@ def main(argv: list[str] | None = None) -> int:
             info = server.start(port=args.port)
             if info.note:
                 print(info.note)
-            print(info.summary() if info.reused else f"Started. {info.summary()}")
+            if info.reused:
+                print(info.summary())
+                lost = server.lost_note()
+                if lost:
+                    print(lost)
+            elif info.restored:
+                print(f"Started with your saved work. {info.summary()}")
+            else:
+                print(f"Started. {info.summary()}")
         elif args.command == "status":
             info = server.status()
             if info is None:
@@ -50,17 +60,29 @@ def main(argv: list[str] | None = None) -> int:
                 print(stale or f"The practice account is not running: start it with `{server.FIX_START}`.")
                 return 3
             print(info.summary())
+            lost = server.lost_note()
+            if lost:
+                print(lost)
         elif args.command == "reset":
             info = scenarios.reset(args.scenario, at=args.at)
             if info.note:
                 print(info.note)
             name = info.scenario
             about = scenarios.SCENARIOS.get(name) or scenarios.CHECKPOINTS.get(name[-2:], "")
-            print(f"The practice account is now '{name}': {about}")
+            about = about.rstrip(".")
+            print(f"The practice account was reset to '{name}' ({about}); your earlier progress in it is gone.")
+            if info.removed_backups:
+                print(
+                    f"Removed {info.removed_backups} backup(s) of its profile files: they held keys "
+                    "that no longer exist."
+                )
+            else:
+                print("There were no backups of its profile files to remove.")
         elif args.command == "stop":
             if server.stop():
                 print(
-                    "The practice account stopped (its state is gone; `python -m helpers.sandbox start` starts anew)."
+                    "The practice account stopped; its state is saved, and `python -m helpers.sandbox start` "
+                    "(or the next notebook cell) brings it back as you left it."
                 )
             else:
                 print("The practice account was not running: nothing to stop.")

@@ -21,6 +21,56 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 PORT_TAKEN_EXIT = 3
+LOG_LIMIT = 1024 * 1024  # the log is cut at 1 MiB; the previous MiB stays in server.log.1
+
+# Control characters (newlines above all) and Unicode line breaks: escaped, so a request can never
+# forge a log line.
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
+class EscapingFormatter(logging.Formatter):
+    """One record, one line: control characters in the message (or a traceback) are escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).translate(_UNSAFE)
+
+
+class CappedStderrHandler(logging.StreamHandler):
+    """Writes to stderr (the log file the parent opened); past LOG_LIMIT, keeps one old copy and starts over.
+
+    The file is the child's inherited stderr (opened ``O_APPEND``), so it is truncated in place
+    rather than renamed: every writer keeps writing to the same, capped file.
+    """
+
+    def __init__(self, log_path: Path, limit: int = LOG_LIMIT):
+        super().__init__(sys.stderr)
+        self.log_path = log_path
+        self.limit = limit
+
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        try:
+            fd = self.stream.fileno()
+            if os.fstat(fd).st_size <= self.limit:
+                return
+            self.flush()
+        except (OSError, ValueError):
+            return  # stderr is not a file (run by hand): nothing to cap
+        try:
+            self._keep_old_copy(fd)
+        except OSError:
+            pass  # the old copy is a convenience; the cap is not
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+
+    def _keep_old_copy(self, fd: int) -> None:
+        from helpers.sandbox.persist import write_bytes_atomic
+
+        with open(f"/proc/self/fd/{fd}", "rb") as current:  # the file itself, whatever its name
+            data = current.read()
+        write_bytes_atomic(self.log_path.with_name(self.log_path.name + ".1"), data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,11 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(args.home) / "sandbox"
 
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(message)s",
-    )
+    handler = CappedStderrHandler(folder / "server.log")
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     # werkzeug's access log prints whole URLs (a presigned URL carries a signature) and moto's
     # debug log prints headers: neither may reach the log file.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -48,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
+    from helpers.sandbox import files
     from helpers.sandbox.root import RootLayer
     from helpers.textfiles import write_atomic
 
@@ -59,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         enable_auth=enable_iam_authentication,
         disable_auth=disable_iam_authentication,
         started_at=started_at,
+        state_file=files.paths(Path(args.home)).state_file,
     )
 
     def bind(port: int):
@@ -79,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     port = server.server_address[1]
 
     app.warm_up()
+    state, problem = app.restore()  # before serving: no request ever sees a half-restored account
+    log.info("saved state: %s%s", state, f" ({problem})" if problem else "")
 
     def stop(_signum, _frame):
         # shutdown() waits for serve_forever to return, so it must run on another thread.
@@ -94,12 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": started_at,
         "account_id": app.account_id,
         "token": app.token,
+        "state": state,
+        "state_problem": problem,
     }
     write_atomic(folder / "server.json", json.dumps(info, indent=2) + "\n")
     log.info("sandbox listening on 127.0.0.1:%s (pid %s)", port, os.getpid())
     try:
         server.serve_forever()
     finally:
+        with app.lock:  # what reads changed since the last save (keys' last use) is kept too
+            app.save()
         log.info("sandbox stopped (pid %s)", os.getpid())
     return 0
 

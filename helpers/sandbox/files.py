@@ -46,6 +46,16 @@ class SandboxPaths:
         return self.folder / "scenario.json"
 
     @property
+    def state_file(self) -> Path:
+        """moto's and the root layer's saved state (secrets inside: 0600), see ``persist``."""
+        return self.folder / "account-state.pickle"
+
+    @property
+    def last_port(self) -> Path:
+        """The port the server last listened on: a restart asks for it again, so profiles stay as they are."""
+        return self.folder / "last-port"
+
+    @property
     def log(self) -> Path:
         return self.folder / "server.log"
 
@@ -132,6 +142,21 @@ def set_endpoint(p: SandboxPaths, endpoint_url: str) -> None:
             changed = True
     if changed:
         _write(p.config, config)
+
+
+def remove_backups(p: SandboxPaths) -> int:
+    """Delete the timestamped backups of the sandbox's own config and credentials files; how many went.
+
+    They hold keys of an account that a reset has just replaced: secrets that work nowhere, kept
+    for nothing.
+    """
+    removed = 0
+    for pattern in (f"{p.credentials.name}.bak-*", f"{p.config.name}.bak-*"):
+        for backup in p.folder.glob(pattern):
+            if backup.is_symlink() or backup.is_file():
+                backup.unlink()
+                removed += 1
+    return removed
 
 
 def write_rootkey_csv(p: SandboxPaths, key_id: str, secret: str) -> None:

@@ -31,7 +31,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
@@ -42,7 +42,7 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from helpers.sandbox import _totp
+from helpers.sandbox import _totp, persist
 
 log = logging.getLogger("helpers.sandbox.server")
 
@@ -75,6 +75,24 @@ PRECHECKED_ACTIONS = {
     "EnableMFADevice",
     "DeleteUser",
 }
+
+# The layer's own state, saved with moto's after every change (``persist``) and wiped by a reset.
+# A new field that a reset clears belongs here too, or it is lost at the next stop.
+PERSISTED = (
+    "scenario",
+    "mfa_seeds",
+    "mfa_last_step",
+    "inactive_user_keys",
+    "backdated",
+    "console_passwords",
+    "issued_secrets",
+)
+
+# Requests that only read: no save after them. Anything else that succeeds is saved (a save too
+# many costs a few milliseconds; a save too few loses the learner's work).
+READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head")
+CHANGING_READS = {"GetSessionToken", "GetFederationToken"}  # they hand out credentials
+READ_ONLY_ENDPOINTS = {"/_sandbox/health", "/_sandbox/root", "/_sandbox/issued-secrets"}
 
 # IAM users' MFA self-service actions. AWS's documented policy scopes them to ``mfa/*`` and
 # ``user/${aws:username}``; moto matches Resources against "*" only, so it refuses those statements.
@@ -254,8 +272,10 @@ class RootLayer:
         enable_auth: Callable,
         disable_auth: Callable,
         started_at: str = "",
+        state_file: Path | None = None,
     ):
         self.app = app
+        self.state_file = Path(state_file) if state_file is not None else None
         self.account_id = account_id
         self.token = token
         self._enable_auth = enable_auth
@@ -286,10 +306,21 @@ class RootLayer:
             status, headers, payload = self._json(200, self.health())
             start_response(status, headers)
             return [payload]
-        body = self._read_body(environ)
+        try:
+            body = self._read_body(environ)
+        except (ValueError, OSError):
+            # A Content-Length that is not a number, or a body cut short: one line, never a traceback.
+            status, headers, payload = self._json(
+                400, {"error": "BadRequest", "message": "The request body could not be read."}
+            )
+            log.info("bad-request %s %.1fms", status.split()[0], (time.perf_counter() - started) * 1000)
+            start_response(status, headers)
+            return [payload]
         try:
             with self.lock:
                 status, headers, payload, label = self.handle(environ, body)
+                if status.startswith("2") and self.may_change(environ, body):
+                    self.save()
         except Exception as exc:  # the learner sees an AWS-shaped error, never a traceback
             # Where, not what: an exception's message may quote request data (a password).
             frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -304,6 +335,8 @@ class RootLayer:
     def _read_body(environ: dict) -> bytes:
         stream = environ.get("wsgi.input")
         length = environ.get("CONTENT_LENGTH")
+        if length and (not length.isdigit() or not length.isascii()):
+            raise ValueError("bad Content-Length")
         if stream is None:
             body = b""
         elif length:
@@ -316,6 +349,87 @@ class RootLayer:
         if length or body:
             environ["CONTENT_LENGTH"] = str(len(body))
         return body
+
+    # ------------------------------------------------------------------ saved state
+    @staticmethod
+    def may_change(environ: dict, body: bytes) -> bool:
+        """False for requests that only read (List*, Get*, GET): everything else is saved after it succeeds."""
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path in READ_ONLY_ENDPOINTS:
+            return False
+        if path.startswith(("/_sandbox/", "/moto-api")):
+            return method != "GET" or path.startswith("/_sandbox/")
+        action = parse_qs(environ.get("QUERY_STRING", "")).get("Action", [""])[0]
+        if not action and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if not action:
+            action = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+        if action:
+            return action in CHANGING_READS or not action.startswith(READ_ONLY_PREFIXES)
+        return method not in ("GET", "HEAD", "OPTIONS")
+
+    def saved_state(self) -> dict:
+        """The layer's state as plain data (secrets included: it goes only into the 0600 state file)."""
+        state = {name: getattr(self, name) for name in PERSISTED}
+        root = {f.name: getattr(self.root, f.name) for f in fields(RootState)}
+        root["keys"] = [{f.name: getattr(k, f.name) for f in fields(RootKey)} for k in self.root.keys]
+        state["root"] = root
+        return state
+
+    def load_saved_state(self, state: dict) -> None:
+        """Put back what ``saved_state`` returned (fields added since then keep their defaults)."""
+        for name in PERSISTED:
+            if name in state:
+                setattr(self, name, state[name])
+        root = dict(state.get("root") or {})
+        key_fields = {f.name for f in fields(RootKey)}
+        keys = [RootKey(**{k: v for k, v in key.items() if k in key_fields}) for key in root.pop("keys", [])]
+        root_fields = {f.name for f in fields(RootState)}
+        self.root = RootState(**{k: v for k, v in root.items() if k in root_fields}, keys=keys)
+
+    def save(self) -> None:
+        """Write moto's and the layer's state to the state file (under the request lock)."""
+        if self.state_file is None:
+            return
+        try:
+            skipped = persist.save(self.state_file, self.saved_state())
+        except OSError as exc:
+            # The account keeps working; the log says why a restart would lose the latest changes.
+            log.error("could not save the account's state (%s)", exc.strerror or type(exc).__name__)
+            return
+        if skipped:
+            log.warning("could not save the state of: %s", ", ".join(skipped))
+
+    def restore(self) -> tuple[str, str]:
+        """Load the saved state before serving: ("restored" | "none" | "unreadable", reason)."""
+        if self.state_file is None:
+            return "none", ""
+        try:
+            payload = persist.load(self.state_file)
+        except persist.StateUnreadable as exc:
+            self._set_aside()
+            return "unreadable", str(exc)
+        if payload is None:
+            return "none", ""
+        try:
+            with self.lock:
+                persist.install(payload)
+                self.load_saved_state(payload["layer"])
+        except Exception as exc:  # a half-restored account is worse than an empty one
+            log.error("could not restore the saved state (%s)", type(exc).__name__)
+            self._set_aside()
+            with self.lock:
+                self.console_reset({"scenario": "empty"})
+            return "unreadable", f"it could not be put back ({type(exc).__name__})"
+        return "restored", ""
+
+    def _set_aside(self) -> None:
+        # Kept (0600, like the original) for whoever wants to look; the next save writes a new file.
+        try:
+            os.replace(self.state_file, self.state_file.with_name(self.state_file.name + ".unreadable"))
+        except OSError:
+            pass
 
     def _call_moto(self, environ: dict, auth: bool) -> tuple[str, list, bytes]:
         captured: dict = {}
@@ -1102,7 +1216,9 @@ class RootLayer:
 
     # ------------------------------------------------------------------ console stand-ins
     def _token_ok(self, environ: dict) -> bool:
-        return hmac.compare_digest(environ.get(TOKEN_HEADER, ""), self.token)
+        # As bytes: compare_digest refuses non-ASCII str, and a header is any Latin-1 text.
+        given = environ.get(TOKEN_HEADER, "").encode("latin-1", "replace")
+        return hmac.compare_digest(given, self.token.encode("latin-1", "replace"))
 
     def _sandbox_endpoint(self, environ: dict, path: str, body: bytes) -> tuple[str, list, bytes, str]:
         label = f"sandbox:{path[len('/_sandbox/') :]}"

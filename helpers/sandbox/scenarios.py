@@ -8,6 +8,7 @@ Used by ``python -m helpers.sandbox reset`` and by the test suite.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import string
@@ -86,13 +87,21 @@ def scenario_name(scenario: str = "new-account", at: str | None = None) -> str:
 
 
 def reset(scenario: str = "new-account", at: str | None = None, home: Path | None = None) -> server.SandboxInfo:
-    """Wipe the practice account and rebuild it as *scenario* (or as checkpoint *at*)."""
+    """Wipe the practice account and rebuild it as *scenario* (or as checkpoint *at*); the only way to start over.
+
+    Also deletes the backups of the sandbox's profile files (their keys died with the old account):
+    ``removed_backups`` in the answer says how many.
+    """
     name = scenario_name(scenario, at)
     folder = server.home_dir(home)
     info = server.ensure_running(folder)
-    if info.reused or info.scenario != name:  # a fresh start has just built its last scenario
+    if not (info.built and info.scenario == name):  # a start that has just built this very scenario
         build(name, folder, info.url)
-    return server.status(folder) or info
+    p = files.paths(folder)
+    write_atomic(p.scenario_json, json.dumps({"scenario": name}) + "\n")  # also forgets a "state lost" note
+    removed = files.remove_backups(p)
+    now = server.status(folder) or info
+    return dataclasses.replace(now, removed_backups=removed)
 
 
 def build(name: str, home: Path, url: str, fresh: bool = False) -> None:

@@ -8,6 +8,7 @@ left by a process that died is detected with a health check and replaced. Used b
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -25,12 +26,13 @@ from pathlib import Path
 
 from helpers.errors import WalkthroughError
 from helpers.sandbox import files
-from helpers.state import state_dir
+from helpers.state import check_private_folder, state_dir
+from helpers.textfiles import write_atomic
 
 # A realistic, fixed account ID: the lesson's screenshots and checkpoints stay the same.
 ACCOUNT_ID = "381492058731"
 START_TIMEOUT = 30.0
-LOG_LIMIT = 5 * 1024 * 1024
+LOG_LIMIT = 1024 * 1024  # the server caps its own log at this size too (``_serve``)
 FIX_START = "python -m helpers.sandbox start"
 
 # Local calls never go through a proxy (a test run points HTTPS_PROXY at a dead one on purpose).
@@ -50,6 +52,9 @@ class SandboxInfo:
     account_id: str = ACCOUNT_ID
     reused: bool = False
     note: str = ""
+    restored: bool = False  # started again with its saved state (the learner's work kept)
+    built: bool = False  # started empty and built as its last scenario
+    removed_backups: int = 0  # set by ``scenarios.reset``
 
     @property
     def uptime_seconds(self) -> float:
@@ -72,8 +77,12 @@ def home_dir(home: Path | None = None) -> Path:
     """The state folder (created 0700); a clear error when it cannot be written."""
     try:
         folder = Path(home) if home is not None else state_dir()
+        if home is not None:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            check_private_folder(folder)
         sandbox = folder / "sandbox"
-        sandbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sandbox.mkdir(mode=0o700, exist_ok=True)
+        check_private_folder(sandbox)
         probe = sandbox / f".probe-{os.getpid()}"
         probe.write_text("")
         probe.unlink()
@@ -130,7 +139,7 @@ def _health(url: str, timeout: float = 2.0) -> dict | None:
     return data if isinstance(data, dict) and data.get("ok") else None
 
 
-def _info(data: dict, health: dict, reused: bool = False, note: str = "") -> SandboxInfo:
+def _info(data: dict, health: dict, reused: bool = False, note: str = "", **flags: bool) -> SandboxInfo:
     return SandboxInfo(
         url=data["url"],
         port=int(data["port"]),
@@ -140,6 +149,7 @@ def _info(data: dict, health: dict, reused: bool = False, note: str = "") -> San
         account_id=str(data.get("account_id") or ACCOUNT_ID),
         reused=reused,
         note=note,
+        **flags,
     )
 
 
@@ -166,13 +176,30 @@ def server_token(home: Path | None = None) -> tuple[str, str]:
 
 @contextmanager
 def _start_lock(p: files.SandboxPaths):
-    # Two kernels opening notebooks at once must not start two servers for one folder.
-    with open(p.lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    # Two kernels opening notebooks at once must not start two servers for one folder. Never
+    # through a symbolic link: a planted one must not make us create or lock a file elsewhere.
+    fd = _open_private(p.lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_private(path: Path, flags: int) -> int:
+    """Open (creating, 0600) *path* without following a symbolic link; a clear error if it is one."""
+    try:
+        return os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise WalkthroughError(
+                f"{path} is a symbolic link, which the practice account does not follow: "
+                f"delete it (`rm {path}`), then run `{FIX_START}`."
+            ) from None
+        raise
 
 
 def status(home: Path | None = None) -> SandboxInfo | None:
@@ -208,27 +235,52 @@ def start(home: Path | None = None, port: int | None = None) -> SandboxInfo:
             files.ensure_files(p)
             files.set_endpoint(p, info.url)
             return SandboxInfo(**{**info.__dict__, "reused": True})
-        note = ""
+        pid = 0
         if stale:
             pid = int(stale.get("pid", 0) or 0)
             if pid and _alive(pid) and _is_our_server(pid):
                 _terminate(pid)  # alive but not answering: hung; replace it
             p.server_json.unlink(missing_ok=True)
-            previous = _previous_scenario(p)
-            note = (
-                f"The practice account had stopped (pid {pid} was gone); it was restarted and rebuilt as "
-                f"'{previous}', so changes made since then are lost. To jump to your notebook run "
-                "`python -m helpers.sandbox reset --at NN`."
-            )
         data = _spawn(folder, p, port, stale)
+        write_atomic(p.last_port, f"{data['port']}\n")
         files.ensure_files(p)
-        files.set_endpoint(p, data["url"])
+        files.set_endpoint(p, data["url"])  # changes nothing unless the port changed
+        state = data.get("state")
+        if state == "restored":
+            # The learner's account as they left it: profiles, keys and users untouched.
+            health = _health(data["url"]) or {}
+            return _info(data, health, restored=True)
         from helpers.sandbox import scenarios  # here: scenarios needs a running server
 
         scenario = _previous_scenario(p)
         scenarios.build(scenario, folder, data["url"], fresh=True)
+        note = ""
+        if state == "unreadable":
+            note = (
+                f"The practice account's saved state could not be restored ({data.get('state_problem') or 'unknown'}), "
+                f"so it was rebuilt as '{scenario}' and your changes since that reset are lost: run "
+                "`python -m helpers.sandbox reset --at NN` to jump to the notebook you were on."
+            )
+            _remember_note(p, scenario, note)
+        elif stale:
+            note = (
+                f"The practice account had stopped (pid {pid} was gone) and had no saved state; it was restarted "
+                f"and rebuilt as '{scenario}', so changes made since then are lost. To jump to your notebook run "
+                "`python -m helpers.sandbox reset --at NN`."
+            )
         health = _health(data["url"]) or {"scenario": scenario}
-        return _info(data, health, reused=False, note=note)
+        return _info(data, health, note=note, built=True)
+
+
+def _remember_note(p: files.SandboxPaths, scenario: str, note: str) -> None:
+    # status (and the account picker) keep saying what was lost until the next reset.
+    write_atomic(p.scenario_json, json.dumps({"scenario": scenario, "note": note}) + "\n")
+
+
+def lost_note(home: Path | None = None) -> str:
+    """The sentence saying the saved state was lost at the last start ('' when nothing was lost)."""
+    data = _read_json(files.paths(home_dir(home)).scenario_json) or {}
+    return str(data.get("note") or "")
 
 
 def _previous_scenario(p: files.SandboxPaths) -> str:
@@ -236,8 +288,16 @@ def _previous_scenario(p: files.SandboxPaths) -> str:
     return str(data.get("scenario") or "new-account")
 
 
+def _last_port(p: files.SandboxPaths) -> int:
+    try:
+        port = int(p.last_port.read_text().strip())
+    except (OSError, ValueError):
+        return 0
+    return port if 1024 <= port <= 65535 else 0
+
+
 def _spawn(folder: Path, p: files.SandboxPaths, port: int | None, stale: dict | None) -> dict:
-    preferred = port or int((stale or {}).get("port", 0) or 0)
+    preferred = port or int((stale or {}).get("port", 0) or 0) or _last_port(p)
     env = dict(os.environ)
     for name in list(env):
         # The server must not sign anything with the learner's own keys or reach a real endpoint.
@@ -259,23 +319,23 @@ def _spawn(folder: Path, p: files.SandboxPaths, port: int | None, stale: dict | 
     if port:
         command.append("--strict-port")
     p.server_json.unlink(missing_ok=True)
-    if p.log.exists() and p.log.stat().st_size > LOG_LIMIT:
+    if p.log.is_file() and not p.log.is_symlink() and p.log.stat().st_size > LOG_LIMIT:
         os.replace(p.log, p.log.with_name(p.log.name + ".1"))  # keep one old log, not a growing one
-    log_handle = open(p.log, "ab")  # noqa: SIM115 - handed to the child, closed below
+    log_fd = _open_private(p.log, os.O_WRONLY | os.O_APPEND)
     try:
-        os.chmod(p.log, 0o600)
+        os.fchmod(log_fd, 0o600)
         child = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=log_handle,
-            stderr=log_handle,
+            stdout=log_fd,
+            stderr=log_fd,
             env=env,
             cwd=str(folder),
             start_new_session=True,  # survives the kernel (and its Ctrl-C) that started it
             close_fds=True,
         )
     finally:
-        log_handle.close()
+        os.close(log_fd)
     _children[child.pid] = child
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

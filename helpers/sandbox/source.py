@@ -14,7 +14,7 @@ from helpers.sources import AwsFiles
 
 
 class SandboxRestarted(UserWarning):
-    """The practice account had stopped and was rebuilt (its earlier state is gone)."""
+    """The practice account was rebuilt from its last reset (its saved state was missing or unreadable)."""
 
 
 class SandboxAccount:
@@ -30,6 +30,8 @@ class SandboxAccount:
 
     def files(self) -> AwsFiles:
         """The sandbox's config and credentials files, with the server running (notebooks 00-06)."""
+        # A stopped or crashed account comes back from its saved state, profiles untouched; only
+        # when that state could not be restored is it rebuilt, and the note says so.
         info = server.ensure_running(self._home)
         if info.note:
             # A notebook cell shows a warning as its own output: the learner learns why the user
@@ -44,12 +46,17 @@ class SandboxAccount:
         return path if path.exists() else None
 
     def describe(self) -> str:
-        """One sentence for notebook 00's picker."""
-        return (
+        """One sentence for notebook 00's picker (and, after a start that lost the saved state, what was lost)."""
+        text = (
             f"A brand-new AWS account (ID {server.ACCOUNT_ID}) simulated on this computer: its root user "
-            "has one access key and no MFA, nothing you do reaches real AWS, and "
-            "`python -m helpers.sandbox reset` starts it over."
+            "has one access key and no MFA, nothing you do reaches real AWS, it keeps your work when stopped, "
+            "and `python -m helpers.sandbox reset` starts it over."
         )
+        try:
+            lost = server.lost_note(self._home)
+        except Exception:  # noqa: BLE001 - a description must never fail; the state folder check speaks elsewhere
+            lost = ""
+        return f"{text} {lost}" if lost else text
 
     # Optional hooks (see helpers.sources.PracticeHooks); callers reach them with getattr.
 
