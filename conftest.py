@@ -46,8 +46,15 @@ def isolate_environment(run_dir: Path) -> dict[str, str]:
             "no_proxy": "127.0.0.1,localhost",
             # Notebook kernels and the browser test must not try to reach the internet.
             "JUPYTER_PLATFORM_DIRS": "1",
+            # Guarded notebook cells raise (helpers.errors.cell_guard): nbval sees a real failure, not a
+            # sentence. tests/test_bad_states.py runs kernels without it to check the sentences.
+            "AML_WALKTHROUGH_TRACEBACKS": "1",
         }
     )
+    # Kernels use the lesson's kernel spec, as under `make lab` (helpers.kernel_hooks).
+    from helpers.kernel_hooks import with_lesson_kernel
+
+    os.environ.update(with_lesson_kernel(dict(os.environ)))
     return {"home": str(home), "state": str(state)}
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import boto3
 
 from helpers import aws
+from helpers.errors import WalkthroughError
 from helpers.sources import AccountSource, AwsFiles, available_sources
 from helpers.state import state_dir
 from helpers.textfiles import write_atomic
@@ -24,7 +25,7 @@ ENV_PROFILE = "AML_WALKTHROUGH_PROFILE"
 CHOICE_FILE = "account.json"
 
 
-class AccountChoiceError(ValueError):
+class AccountChoiceError(WalkthroughError, ValueError):
     """The remembered or requested account choice cannot be used (message says what to do)."""
 
 

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlparse
 
 from helpers.account import Account, current_account
-from helpers.errors import explain
+from helpers.errors import cell_guard, explain
 from helpers.identity import Identity, who_am_i
 from helpers.sources import AwsFiles
 
@@ -117,7 +117,7 @@ class Standing:
 
     def summary(self) -> str:
         """The standing in a few plain lines (what notebook 00 prints under Run All)."""
-        lines = [f"Account: {self.label}", self.description]
+        lines = [f"Account: {self.label}"] + ([self.description] if self.description else [])
         if self.identity:
             lines.append(f"Active profile: {self.profile}")
             lines += self.identity.lines()
@@ -126,6 +126,7 @@ class Standing:
         return "\n".join(lines)
 
 
+@cell_guard
 def preflight_table(account: Account | None = None):
     """The preflight as a table (notebook 00's first check)."""
     import pandas as pd
@@ -136,8 +137,11 @@ def preflight_table(account: Account | None = None):
 
 def standing(account: Account | None = None) -> Standing:
     """Describe the chosen account and prove its active profile live (if it has one)."""
-    account = account or current_account()
-    files = account.files()
+    try:
+        account = account or current_account()
+        files = account.files()
+    except Exception as exc:  # notebook 00 prints the summary: a sentence, never a traceback
+        return Standing("The chosen account", False, "", None, (), None, explain(exc))
     profiles = tuple(profile_names(files))
     identity = None
     problem = None

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from helpers import account as account_logic
 from helpers import aws
-from helpers.errors import WalkthroughError, error_code, explain
+from helpers.errors import WalkthroughError, cell_guard, error_code, explain
 from helpers.notice import sentence_html
 from helpers.users.policies import USER_NAME
 
@@ -97,6 +97,7 @@ def _read(session) -> tuple[dict, bool]:
     return summary, exists
 
 
+@cell_guard
 def you_are_here(notebook: str | None = None) -> Position:
     """Read the account (two calls) and say which notebook it is ready for (top of every notebook)."""
     try:

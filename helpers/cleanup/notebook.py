@@ -22,7 +22,7 @@ from helpers.cleanup.apply import TeardownResult, apply_teardown
 from helpers.cleanup.inventory import Inventory, take_inventory
 from helpers.cleanup.plan import TeardownOptions, lesson_device_serial, plan_teardown, user_extras
 from helpers.cleanup.profile import profile_state
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
 from helpers.notice import Notice
@@ -54,6 +54,7 @@ CONSOLE_STEPS = f"""\
 """
 
 
+@cell_guard
 def console_steps() -> object:
     """The numbered console steps for a real account (notebook 06), as Markdown."""
     from IPython.display import Markdown
@@ -61,6 +62,7 @@ def console_steps() -> object:
     return Markdown(CONSOLE_STEPS)
 
 
+@cell_guard
 def what_to_keep() -> pd.DataFrame:
     """What to keep while you go on with the book, and what to remove when you are done (notebook 06)."""
     rows = [
@@ -111,6 +113,7 @@ def _sentence(exc: Exception) -> str:
     return str(exc) if isinstance(exc, account_logic.AccountChoiceError) else explain(exc)
 
 
+@cell_guard
 def who_cleans_up(admin_profile: str | None = None) -> Notice:
     """One sentence: who would carry out the teardown in the chosen account (notebook 06)."""
     chosen = account_logic.current_account()
@@ -169,6 +172,7 @@ def teardown(admin_profile: str | None = None, **ticks: bool) -> TeardownResult:
     return apply_cleanup(plan_cleanup(admin_profile, **ticks), admin_profile)
 
 
+@cell_guard
 def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     """What of the lesson is in the account now, and whether the teardown removes it by default (notebook 06).
 
@@ -198,6 +202,7 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     return pd.DataFrame(rows, columns=["", "in the account now", "removed by default?"]).set_index("")
 
 
+@cell_guard
 def verify(admin_profile: str | None = None) -> Notice:
     """After the teardown: what of the lesson is left, in one or two sentences (notebook 06)."""
     try:

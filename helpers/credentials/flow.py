@@ -19,7 +19,7 @@ from helpers.credentials.files import (
 )
 from helpers.credentials.identity import Identity, prove_key_pair, prove_profile
 from helpers.credentials.keys import CheckedKeys, check_key_pair, read_keys_csv
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 
@@ -117,6 +117,7 @@ class CredentialsReport:
         return f'<div class="aml-cred-report">{text}{card}</div>'
 
 
+@cell_guard
 def standing(account: Account | None = None) -> CredentialsReport:
     """Where notebook 01 starts from: the account, its saved profiles, the active one and whether it works."""
     account = account or account_mod.current_account()
@@ -146,6 +147,7 @@ def standing(account: Account | None = None) -> CredentialsReport:
     return CredentialsReport(True, tuple(lines), identity, account.profile)
 
 
+@cell_guard
 def verify_credentials(account: Account | None = None) -> CredentialsReport:
     """Who am I, for the active profile; safe to re-run any time (notebook 01's last cell, and later ones)."""
     account = account or account_mod.current_account()
@@ -160,6 +162,7 @@ def verify_credentials(account: Account | None = None) -> CredentialsReport:
     return CredentialsReport(True, (f"Profile {account.profile} works.",), identity=identity, profile=account.profile)
 
 
+@cell_guard
 def set_up_credentials(account: Account | None = None, profile: str = DEFAULT_PROFILE) -> CredentialsReport:
     """Notebook 01's Run-All cell: in the practice account, save the handed-over keys and make them active.
 

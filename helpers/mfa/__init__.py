@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers import account as account_logic
-from helpers.errors import explain
+from helpers.errors import cell_guard, explain
 from helpers.identity import Identity, who_am_i
 from helpers.mfa import clock, codes, devices, policies, verify
 from helpers.mfa.clock import ClockCheck
@@ -80,6 +80,7 @@ class Note:
         return self.text
 
 
+@cell_guard
 def clock_check(profile: str | None = None) -> ClockCheck | Note:
     """Compare this computer's clock with the account's (warns beyond 30 s), notebook 04."""
     try:

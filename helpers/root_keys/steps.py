@@ -13,7 +13,7 @@ import pandas as pd
 from botocore.exceptions import ClientError
 
 from helpers import account as account_logic
-from helpers.errors import error_code
+from helpers.errors import cell_guard, error_code
 from helpers.root_keys.apply import (
     CheckResult,
     Proof,
@@ -107,6 +107,7 @@ def actions_for_account(
     )
 
 
+@cell_guard
 def standing() -> pd.DataFrame:
     """Where the root's keys stand (notebook 03): one row per key, or the account summary's answer."""
     obs = observe_account()
@@ -125,6 +126,7 @@ def standing() -> pd.DataFrame:
     return pd.DataFrame([(line,) for line in obs.lines()], columns=["where the account stands"])
 
 
+@cell_guard
 def closing_check() -> pd.DataFrame:
     """The closing check iam_no_root_access_key, run as the active profile (notebook 03; re-runnable)."""
     chosen = account_logic.current_account()

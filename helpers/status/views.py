@@ -18,7 +18,7 @@ import boto3
 import pandas as pd
 
 from helpers.account import Account, AccountChoiceError, current_account
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.notice import sentence_html
 from helpers.state import state_dir
 from helpers.status.checks import CHECKS, ChecklistResult, checklist, run_checks
@@ -180,6 +180,7 @@ def _read(source: Source, **options) -> tuple[Snapshot | None, str]:
         waiting.done()
 
 
+@cell_guard
 def card(source: Source = None, **options) -> Card:
     """The checklist card for the top of every notebook; one line instead when it cannot be read."""
     snapshot, who = _read(source, **options)
@@ -330,6 +331,7 @@ def checks_table(source: Source = None, caption: bool = True):
     return Table(styler, "Every check's findings")
 
 
+@cell_guard
 def report_table(source: Source = None):
     """The credential report, one row per user, with only non-secret columns (notebook 05)."""
     snapshot, why = _read(source)
@@ -359,6 +361,7 @@ CHECK_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cell_guard
 def explain_checks(ids: str | list[str] | None = None):
     """Each check's title, severity, why it matters and how to fix it, as Markdown (notebook 05).
 
@@ -387,6 +390,7 @@ def _md(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+@cell_guard
 def dashboard(source: Source = None) -> None:
     """Notebook 05's dashboard from one snapshot: the card, the asset counts, the full checks table."""
     from IPython.display import Markdown, display
@@ -405,6 +409,7 @@ def dashboard(source: Source = None) -> None:
 # --- the instructor's export ---------------------------------------------------------------------
 
 
+@cell_guard
 def export(source: Source = None, folder: Path | str | None = None) -> Exported | Card:
     """Write the results as CSV and JSON for an instructor; returns the two paths (notebook 05)."""
     snapshot, why = _read(source)

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from helpers import account as account_logic
 from helpers import lesson
-from helpers.errors import explain
+from helpers.errors import cell_guard, explain
 from helpers.identity import KIND_LABELS, OTHER
 from helpers.sources import available_sources
 from helpers.ui.result import ResultBox
@@ -108,6 +108,7 @@ class AccountPicker(widgets.VBox):
             self._use.disabled = False
 
 
+@cell_guard
 def account_picker() -> AccountPicker:
     """The account form of notebook 00."""
     return AccountPicker()

@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from helpers.auto import applies_itself
-from helpers.errors import explain
+from helpers.errors import cell_guard, explain
 from helpers.ui.confirm import ConfirmApply
 from helpers.ui.result import ResultBox
 
@@ -136,6 +136,7 @@ class CleanupForm(widgets.VBox):
             self._out.show("The plan below was applied: its result is under it.", "info")
 
 
+@cell_guard
 def teardown_form(**ticks: bool) -> CleanupForm:
     """Notebook 06's teardown cell: ticks, then Plan, then Apply (applies itself only under auto)."""
     from helpers.account import current_account

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from helpers import account as account_logic
 from helpers import mfa
 from helpers.auto import applies_itself, walkthrough_auto
-from helpers.errors import WalkthroughError
+from helpers.errors import WalkthroughError, cell_guard
 from helpers.identity import IAM_USER
 from helpers.mfa import devices
 from helpers.mfa.verify import RootMfaCheck
@@ -85,6 +85,7 @@ class RootMfaCheckForm(widgets.VBox):
             self._button.disabled = False
 
 
+@cell_guard
 def root_mfa_check() -> RootMfaCheckForm:
     """Notebook 04: the root-MFA check as the active profile (AML@Packt), with "Check again"."""
     return RootMfaCheckForm(mfa.check_root_mfa)
@@ -95,6 +96,7 @@ def _steps_html() -> str:
     return f"<ol class='aml-mfa-console-steps'>{items}</ol>"
 
 
+@cell_guard
 def root_console(auto: bool | None = None) -> widgets.Widget:
     """Notebook 04: the practice account's simulated console (or, on a real account, the console steps).
 
@@ -374,6 +376,7 @@ class DeviceForm(widgets.VBox):
         self.enable()
 
 
+@cell_guard
 def device_form(auto: bool | None = None) -> widgets.Widget:
     """Notebook 04: AML@Packt's own MFA device, as the active profile (the learner creates it and types codes)."""
     try:

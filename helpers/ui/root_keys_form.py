@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from helpers import root_keys
 from helpers.auto import applies_itself
-from helpers.errors import explain
+from helpers.errors import cell_guard, explain
 from helpers.root_keys import ACCEPT_SENTENCE, Actions, Observation, Proof
 from helpers.ui.confirm import plan_table_html
 from helpers.ui.result import ResultBox
@@ -254,6 +254,7 @@ class RootKeysForm(widgets.VBox):
         self._check_result.show(lines, "ok" if check.passed else "error")
 
 
+@cell_guard
 def delete_form() -> RootKeysForm:
     """Notebook 03's cell: the three steps, each its own click (they click themselves only under auto)."""
     return RootKeysForm(root_keys.actions_for_account())

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from helpers import account as account_logic
 from helpers import users
 from helpers.auto import applies_itself
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.ui.confirm import ConfirmApply
@@ -269,12 +269,14 @@ class ServiceToggles(widgets.VBox):
             self._out.show(f"{label} could not be switched {wanted}: see the reason below the plan.", "error")
 
 
+@cell_guard
 def setup_form(csv_path: str | None = None, max_age_days: int | None = None) -> SetupForm:
     """Notebook 02's set-up cell, acting as the active profile of the chosen account."""
     chosen = account_logic.current_account()
     return SetupForm(chosen.session(), chosen.files(), chosen.practice, csv_path=csv_path, max_age_days=max_age_days)
 
 
+@cell_guard
 def service_toggles() -> ServiceToggles:
     """Notebook 02's service toggles for the chosen account."""
     chosen = account_logic.current_account()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers import account as account_logic
+from helpers.errors import cell_guard
 from helpers.users.apply import explain_step_error
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
@@ -36,6 +37,7 @@ class Notice:
         )
 
 
+@cell_guard
 def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     """Where the account stands for notebook 02 (who is calling, what already exists), as a table."""
     chosen = account_logic.current_account()
@@ -57,6 +59,7 @@ def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     return pd.DataFrame(rows, columns=["", "now"]).set_index("")
 
 
+@cell_guard
 def switch(profile: str = USER_PROFILE, also_default: bool = False) -> Notice:
     """Prove *profile* works (waiting up to ~20 s for a new key), then make it the active profile."""
     chosen = account_logic.current_account()
@@ -67,6 +70,7 @@ def switch(profile: str = USER_PROFILE, also_default: bool = False) -> Notice:
     return Notice(f"Every later notebook now acts as {arn} (profile {profile!r}).")
 
 
+@cell_guard
 def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     """Run as AML@Packt: what it can do (S3, IAM reads) and cannot (delete the root's keys)."""
     chosen = account_logic.current_account()
@@ -89,6 +93,7 @@ def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
     )
 
 
+@cell_guard
 def services_table() -> pd.DataFrame:
     """The service catalogue: each AWS managed policy, what it grants, and whether it is in the base set."""
     return pd.DataFrame(
