@@ -71,7 +71,9 @@ def test_teardown_from_every_checkpoint_converges(sandbox, nn):
     if nn >= "03":
         lines = [str(c) for c in plan.changes]
         assert lines.index("Would delete user AML@Packt.") > max(i for i, x in enumerate(lines) if "access key" in x)
-        assert lines[-1].startswith("Would remove profile aml-packt")
+        assert lines[-2].startswith("Would remove profile aml-packt")
+        # Then the backups holding only the user's deleted key (issue 15), the one just made included.
+        assert lines[-1].startswith("Would delete credentials-file backups holding only key")
         # Removing the group also removes the lesson's customer-managed policy, after the group.
         assert lines.index("Would delete policy aml-packt-self-service-mfa (customer managed).") > lines.index(
             "Would delete group aml-packt-users."

@@ -14,6 +14,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
+from helpers.cleanup.backups import delete_backup, delete_backups_holding_only
 from helpers.cleanup.plan import Step
 from helpers.cleanup.profile import remove_profile
 from helpers.errors import WalkthroughError, error_code, explain
@@ -110,6 +111,15 @@ def apply_teardown(session: boto3.Session, plan: Plan, files: AwsFiles | None = 
                 if files is None:
                     raise WalkthroughError("No AWS files were given, so the profile could not be removed.")
                 result.backups += remove_profile(files, step.params["profile"])
+            elif step.action == "delete_backup":
+                if files is None or not delete_backup(files, step.params["path"]):
+                    result.done.append(done_line(step, already=True))
+                    continue
+            elif step.action == "delete_backups_holding_only":
+                gone = delete_backups_holding_only(files, step.params["key_ids"]) if files else []
+                result.backups = [b for b in result.backups if b not in gone]
+                result.done += [f"Deleted {step.kind} {path} (it held only keys deleted above)." for path in gone]
+                continue  # one line per backup deleted; none when no such backup was made
             else:
                 _call(iam, step)
         except ClientError as exc:

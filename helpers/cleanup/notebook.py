@@ -19,6 +19,7 @@ import pandas as pd
 
 from helpers import account as account_logic
 from helpers.cleanup.apply import TeardownResult, apply_teardown
+from helpers.cleanup.backups import survey_backups
 from helpers.cleanup.inventory import Inventory, take_inventory
 from helpers.cleanup.plan import TeardownOptions, lesson_device_serial, plan_teardown, user_extras
 from helpers.cleanup.profile import profile_state
@@ -146,7 +147,10 @@ def prepare(admin_profile: str | None = None, **ticks: bool) -> Prepared:
     chosen = account_logic.current_account()
     with acting_session(admin_profile) as session:
         inv = take_inventory(session)
-        the_plan = plan_teardown(inv, _profile(inv, chosen.files()), TeardownOptions(**ticks))
+        files = chosen.files()
+        # Keys the account still lists exist even when AWS refuses them (inactive): their backups are kept.
+        old = survey_backups(files, inv.user.access_keys if inv.user else ())
+        the_plan = plan_teardown(inv, _profile(inv, files), TeardownOptions(**ticks), old)
     return Prepared(the_plan, inv.account_id, inv.caller_arn)
 
 

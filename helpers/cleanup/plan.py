@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from helpers.cleanup.backups import BackupSurvey
 from helpers.cleanup.inventory import Inventory
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.plan import Change, Plan
@@ -56,6 +57,9 @@ class TeardownOptions:
     remove_group: bool = False
     remove_password_policy: bool = False
     remove_profile: bool = True
+    # Backups of the credentials file holding only keys that no longer exist: dead secrets on disk,
+    # nothing a learner can use again, so deleting them is the default (issue 15).
+    remove_old_backups: bool = True
 
 
 def _short(arn: str) -> str:
@@ -153,8 +157,16 @@ def _group_steps(inv: Inventory) -> list[Step]:
     return steps
 
 
-def plan_teardown(inv: Inventory, profile: ProfileState | None = None, options: TeardownOptions | None = None) -> Plan:
-    """The ordered removals for notebook 06, with notes saying what is kept and why."""
+def plan_teardown(
+    inv: Inventory,
+    profile: ProfileState | None = None,
+    options: TeardownOptions | None = None,
+    backups: BackupSurvey | None = None,
+) -> Plan:
+    """The ordered removals for notebook 06, with notes saying what is kept and why.
+
+    *backups*: the credentials file's backups holding only keys that no longer exist (``cleanup.backups``).
+    """
     opts = options or TeardownOptions()
     steps: list[Step] = []
     notes: list[str] = []
@@ -218,7 +230,69 @@ def plan_teardown(inv: Inventory, profile: ProfileState | None = None, options: 
         notes.append("The account password policy is kept (it protects any future IAM user).")
     if profile is not None and profile.present and opts.remove_profile:
         steps, notes = _profile_step(profile, inv, user_goes, steps, notes)
+    steps, notes = _backup_steps(inv, profile, backups, opts, user_goes, steps, notes)
     return Plan("Clean up the lesson's IAM user", tuple(steps), tuple(notes))
+
+
+BACKUP_KIND = "credentials-file backup"
+
+
+def _keys(ids: tuple[str, ...] | list[str]) -> str:
+    return f"key {ids[0]}" if len(ids) == 1 else f"keys {', '.join(ids)}"
+
+
+def _backup_steps(
+    inv: Inventory,
+    profile: ProfileState | None,
+    backups: BackupSurvey | None,
+    opts: TeardownOptions,
+    user_goes: bool,
+    steps: list[Step],
+    notes: list[str],
+) -> tuple[list[Step], list[str]]:
+    """Credentials-file backups holding deleted keys: listed by path and key ID, deleted if ticked."""
+    live = set(inv.user.access_keys) if inv.user is not None and not user_goes else set()
+    survey = backups or BackupSurvey()
+    stale = [b for b in survey.stale if not set(b.key_ids) & live]
+    if stale and opts.remove_old_backups:
+        steps += [
+            Step(
+                "delete",
+                BACKUP_KIND,
+                str(b.path),
+                f"it holds only {_keys(b.key_ids)}, which no longer exist{'s' if len(b.key_ids) == 1 else ''}: "
+                "the secret goes from this disk",
+                "delete_backup",
+                {"path": str(b.path)},
+            )
+            for b in stale
+        ]
+    elif stale:
+        listed = "; ".join(f"{b.path} ({_keys(b.key_ids)})" for b in stale)
+        notes.append(
+            f"{len(stale)} backup(s) of the credentials file hold only keys that no longer exist: {listed}. They are "
+            "kept; tick 'Delete credentials-file backups holding deleted keys' to delete them."
+        )
+    # Removing the profile backs the file up first, and earlier saves left backups of the user's key: once
+    # the keys are deleted above, backups holding only them are dead secrets too.
+    if opts.remove_old_backups and (user_goes or any(s.action == "remove_profile" for s in steps)):
+        deleted = list(inv.user.access_keys) if user_goes and inv.user is not None else []
+        if profile is not None and profile.dead and profile.key_id and profile.key_id not in deleted:
+            deleted.append(profile.key_id)
+        if deleted:
+            removes_profile = any(s.action == "remove_profile" for s in steps)
+            also = "; including the backup made when the profile is removed" if removes_profile else ""
+            steps.append(
+                Step(
+                    "delete",
+                    BACKUP_KIND + "s",
+                    f"holding only {_keys(deleted)} or keys that no longer exist",
+                    "deleted above" + also,
+                    "delete_backups_holding_only",
+                    {"key_ids": deleted + sorted(set(survey.gone_keys) - set(deleted))},
+                )
+            )
+    return steps, notes
 
 
 def _profile_step(
