@@ -42,8 +42,8 @@ class CappedStderrHandler(logging.StreamHandler):
     rather than renamed: every writer keeps writing to the same, capped file.
     """
 
-    def __init__(self, log_path: Path, limit: int = LOG_LIMIT):
-        super().__init__(sys.stderr)
+    def __init__(self, log_path: Path, limit: int = LOG_LIMIT, stream=None):
+        super().__init__(stream if stream is not None else sys.stderr)
         self.log_path = log_path
         self.limit = limit
 
