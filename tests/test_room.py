@@ -104,7 +104,7 @@ def test_the_board_reads_each_learner_and_a_reset_moves_only_one(room):
     a, b = room
     assert {a, b} <= set(learners.room_users())
     board.put_at(A, "03")
-    board.put_at(b, "05")  # a learner may be named either way
+    board.put_at(b, "06")  # a learner may be named either way
     rows = {row.learner: row for row in board.read_room()}
     assert (rows[A].up, rows[A].stage) == (True, "03")
     assert (rows[B].up, rows[B].stage, rows[B].ready_for()) == (True, "05", "05/06")
@@ -115,6 +115,12 @@ def test_the_board_reads_each_learner_and_a_reset_moves_only_one(room):
     board.put_at(A, "04")
     assert board.read_row(a).stage == "04"
     assert _pid(b) == b_pid and board.read_row(b).stage == b_state.stage  # bob untouched
+    # Bob finishes the lesson and cleans up: the board says done, not "ready for 01" like a beginner.
+    teardown = "from helpers.cleanup import notebook; assert notebook.teardown().ok"
+    finished = learners.run_as(b, [learners.learner_python(), "-c", teardown], timeout=180)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert board.read_row(b).ready_for() == "done (cleaned up)"
+    assert board.read_row(a).stage == "04"
     # A stopped practice account shows as down, and reading the board does not start it.
     learners.run_as(a, [learners.learner_python(), "-m", "helpers.sandbox", "stop"])
     assert board.read_row(a).up is False
