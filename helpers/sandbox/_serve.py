@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         enable_auth=enable_iam_authentication,
         disable_auth=disable_iam_authentication,
         started_at=started_at,
-        state_file=files.paths(Path(args.home)).state_file,
+        # AML_SANDBOX_NO_SAVE=1 only for `make bench`, to measure what saving costs.
+        state_file=None if os.environ.get("AML_SANDBOX_NO_SAVE") == "1" else files.paths(Path(args.home)).state_file,
     )
 
     def bind(port: int):

@@ -61,34 +61,26 @@ def _locate(backend_dict) -> tuple[str, str] | None:
     return None
 
 
-def _pristine(policy) -> bool:
-    from moto.iam.models import AWSManagedPolicy
-
-    return (
-        type(policy) is AWSManagedPolicy
-        and policy.attachment_count == 0
-        and len(policy.versions) == 1
-        and not policy.tags
-    )
-
-
 def _reduce_iam(backend):
     """Pickle an IAM backend without the AWS managed policies nobody attached or changed."""
     from moto.iam.models import AWSManagedPolicy
 
     state = dict(vars(backend))
-    aws = list(backend.aws_managed_policies)
+    aws = backend.aws_managed_policies
     managed = list(backend.managed_policies.items())
+    # moto builds ``managed_policies`` as the AWS list (in order) followed by customer policies:
+    # anything else is saved whole.
     head = managed[: len(aws)]
-    compact = len(head) == len(aws) and all(
-        name == policy.arn and kept is policy for (name, kept), policy in zip(head, aws, strict=True)
-    )
-    if not compact or any(isinstance(p, AWSManagedPolicy) for _n, p in managed[len(aws) :]):
-        return (_new_iam, (), state)  # an unusual shape: save everything
-    state["aws_managed_policies"] = {
-        "count": len(aws),
-        "changed": {i: p for i, p in enumerate(aws) if not _pristine(p)},
+    compact = len(head) == len(aws) and all(kept is policy for (_name, kept), policy in zip(head, aws, strict=True))
+    if not compact or any(type(p) is AWSManagedPolicy for _name, p in managed[len(aws) :]):
+        return (_new_iam, (), state)
+    # Unattached, one version, no tags: exactly as the new process loads it (a hot loop: kept inline).
+    changed = {
+        i: p
+        for i, p in enumerate(aws)
+        if p.attachment_count or len(p.versions) != 1 or p.tags or type(p) is not AWSManagedPolicy
     }
+    state["aws_managed_policies"] = {"count": len(aws), "changed": changed}
     state["managed_policies"] = managed[len(aws) :]  # customer-managed, in creation order
     return (_new_iam, (), state, None, None, _set_iam_state)
 

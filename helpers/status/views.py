@@ -380,7 +380,8 @@ def explain_checks(ids: str | list[str] | None = None):
         # Markdown passes HTML through: escape so <root_account> and <user> placeholders show.
         steps = "\n".join(f"{i}. {_md(step)}" for i, step in enumerate(check.remediation, 1))
         parts.append(
-            f"#### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n"
+            # h3: the notebook's sections are h2, and headings must not skip a level (axe: heading-order).
+            f"### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n"
             f"How to fix it:\n\n{steps}\n"
         )
     return Markdown("\n".join(parts))
