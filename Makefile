@@ -25,6 +25,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/ensure-browser.sh
+	@bash scripts/ensure-axe.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
