@@ -94,6 +94,12 @@ def problems(env: dict[str, str]) -> list[str]:
             f"Port {port} is in use (another hub?): stop that program, or choose another port with "
             f"export AML_HUB_BIND_URL=http://{host}:<port>."
         )
+    room = urlparse(env.get("AML_HUB_ROOM_URL") or "http://127.0.0.1:8002")
+    if not port_free(room.hostname or "127.0.0.1", room.port or 8002):
+        found.append(
+            f"Port {room.port or 8002} (the room board's, behind the hub) is in use: stop that program, or choose "
+            "another with export AML_HUB_ROOM_URL=http://127.0.0.1:<port>."
+        )
     blocked = learners.private_dirs_on_the_way(learners.lesson_paths())
     if blocked:
         names = " ".join(str(p) for p in blocked)

@@ -248,6 +248,7 @@ def hub(tmp_path_factory):
             "AML_HUB_ADMINS": TEACHER,
             "AML_HUB_ADMIN_PASSWORD": passwords["admin"],
             "AML_HUB_PROXY": proxy,
+            "AML_HUB_ROOM_URL": f"http://127.0.0.1:{_free_port()}",
         }
     )
     log = open(folder / "hub.log", "wb")  # noqa: SIM115 - closed below
@@ -448,3 +449,37 @@ def test_the_stop_hook_acts_as_the_learner(hub):
     finally:
         victim.kill()
         victim.wait()
+
+
+def _as_user(hub, name: str):
+    """An opener that carries *name*'s API token and cookies (for the room board's page and its form)."""
+    token = _api(hub["base"], hub["token"], "POST", f"/users/{name}/tokens", {"note": "room test"})["token"]
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    opener.addheaders = [("Authorization", f"token {token}")]
+    return opener
+
+
+def test_the_room_board_page_is_for_instructors_only(hub):
+    for name in (ALICE, BOB):
+        _spawn(hub, name)
+    page = f"{hub['url']}/services/room/"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _as_user(hub, ALICE).open(page, timeout=60)
+    assert refused.value.code == 403
+    teacher = _as_user(hub, TEACHER)
+    with teacher.open(page, timeout=120) as response:
+        shown = response.read().decode()
+    assert 'http-equiv="refresh" content="30' in shown
+    assert f"<td>{ALICE}</td>" in shown and f"<td>{BOB}</td>" in shown
+    # Put bob at the start of notebook 04 from the page: bob moves, alice does not.
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', shown).group(1)
+    form = urllib.parse.urlencode({"_xsrf": xsrf, "learner": BOB, "notebook": "04"}).encode()
+    with teacher.open(page, data=form, timeout=180) as response:
+        after = response.read().decode()
+    assert "notebook 04" in after or "-04" in after, after[-1500:]
+    from helpers.room import board
+
+    assert board.read_row(UNIX[BOB]).stage == "04"
+    assert board.read_row(UNIX[ALICE]).stage != "04"

@@ -19,6 +19,7 @@ Settings come from environment variables (defaults in brackets); see README.md n
   AML_HUB_BIND_URL        where the hub listens  [http://127.0.0.1:8000; http://0.0.0.0:8000 opens it to the network]
   AML_HUB_DATA            the hub's database and cookie secret (made root-only, 0700)  [./hub-data]
   AML_HUB_PROXY           the configurable-http-proxy command  [configurable-http-proxy on PATH]
+  AML_HUB_ROOM_URL        where the room board's service listens (behind the hub)  [http://127.0.0.1:8002]
 """
 
 # ruff: noqa: F821 - ``c`` and ``load_subconfig`` are provided by JupyterHub when it loads this file
@@ -175,16 +176,33 @@ async def stop_practice_account(spawner) -> None:
 c.Spawner.pre_spawn_hook = prepare_learner
 c.Spawner.post_stop_hook = stop_practice_account
 
+# The room board (helpers.room): a page for the instructors at /services/room/ (admins alone have access
+# to services). It runs as root, like the hub, and reads each learner as that learner.
+c.JupyterHub.services = [
+    {
+        "name": "room",
+        "url": os.environ.get("AML_HUB_ROOM_URL", "http://127.0.0.1:8002"),
+        "command": [sys.executable, "-m", "helpers.room.service"],
+        "oauth_no_confirm": True,
+        "environment": {
+            "AML_HUB_ADMINS": ",".join(sorted(admins)),
+            "PATH": f"{learners.lesson_bin()}:{learners.SYSTEM_PATH}",
+            **{key: os.environ[key] for key in learners.KEEP if key in os.environ},
+        },
+    }
+]
+c.JupyterHub.load_roles = []
+
 # Servers left idle are a learner who went home: JupyterHub's idle culler (pinned in requirements.lock)
 # stops them after an hour, and with them their practice accounts (whose state stays).
 if importlib.util.find_spec("jupyterhub_idle_culler"):
-    c.JupyterHub.services = [
+    c.JupyterHub.services.append(
         {"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler", "--timeout=3600"]}
-    ]
-    c.JupyterHub.load_roles = [
+    )
+    c.JupyterHub.load_roles.append(
         {
             "name": "idle-culler",
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["idle-culler"],
         }
-    ]
+    )

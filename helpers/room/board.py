@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from helpers.room import learners
@@ -88,8 +89,10 @@ def read_row(unix_name: str, timeout: float = 60) -> Row:
     return parse_probe(learner, done.stdout)
 
 
-def read_room() -> list[Row]:
-    return [read_row(name) for name in learners.room_users()]
+def read_room(workers: int = 4) -> list[Row]:
+    """Every learner's row (a few probes at a time: each is a short Python run as that learner)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read_row, learners.room_users()))
 
 
 def ago(seconds_since_epoch: float, now: float | None = None) -> str:
