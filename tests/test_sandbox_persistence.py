@@ -69,7 +69,11 @@ def test_reset_at_04_then_stop_or_crash_then_start_keeps_the_account(home, how, 
     s3.put_object(Bucket="made-by-the-learner", Key="notes.txt", Body=b"kept")
     old = server.status(home)
     if how == "stop":
-        assert server.stop(home) is True
+        from tests.test_sandbox_server import cli
+
+        stopped = cli(home, "stop")
+        assert stopped.returncode == 0 and "its state is saved" in stopped.stdout
+        assert "your work in it is saved" in cli(home, "status").stdout
     else:
         os.kill(old.pid, signal.SIGKILL)
         wait_gone(old.pid)

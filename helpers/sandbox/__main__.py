@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             info = server.status()
             if info is None:
                 stale = server.stale_note()
-                print(stale or f"The practice account is not running: start it with `{server.FIX_START}`.")
+                saved = files.paths(server.home_dir()).state_file.exists()
+                kept = " (your work in it is saved)" if saved else ""
+                print(stale or f"The practice account is not running{kept}: start it with `{server.FIX_START}`.")
                 return 3
             print(info.summary())
             lost = server.lost_note()
