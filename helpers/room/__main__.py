@@ -13,6 +13,7 @@ import time
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the board (or reset one learner); return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m helpers.room", description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="refresh every SECONDS")
     sub = parser.add_subparsers(dest="command")

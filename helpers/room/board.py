@@ -45,6 +45,8 @@ STAGES = {"01", "02", "03", "04", "05", "06", "done"}
 
 @dataclass(frozen=True)
 class Row:
+    """One learner on the board."""
+
     learner: str  # the hub's name (jupyter- removed)
     up: bool | None  # practice account running; None when the probe failed
     stage: str  # "01".."06", "done", or "" when unknown
@@ -96,6 +98,7 @@ def read_room(workers: int = 4) -> list[Row]:
 
 
 def ago(seconds_since_epoch: float, now: float | None = None) -> str:
+    """ "3 min ago"-style text for a time; "never" for 0."""
     if not seconds_since_epoch:
         return "never"
     minutes = int(((now or time.time()) - seconds_since_epoch) // 60)

@@ -37,6 +37,7 @@ def lesson_bin() -> Path:
 
 
 def learner_python() -> str:
+    """The lesson's python, as learners run it."""
     return str(lesson_bin() / "python")
 
 

@@ -34,10 +34,13 @@ put at the start of notebook <select name="notebook">{options}</select> <button>
 
 
 def admins() -> set[str]:
+    """The room's instructors (AML_HUB_ADMINS, passed by the hub)."""
     return {name.strip() for name in os.environ.get("AML_HUB_ADMINS", "").split(",") if name.strip()}
 
 
 class BoardHandler(HubOAuthenticated, web.RequestHandler):
+    """The board (GET) and the per-learner reset form (POST), for instructors only."""
+
     def _instructor(self) -> dict:
         user = self.get_current_user()
         if not user or user.get("name") not in admins():
@@ -88,6 +91,7 @@ class BoardHandler(HubOAuthenticated, web.RequestHandler):
 
 
 def make_app() -> web.Application:
+    """The service's tornado app under JUPYTERHUB_SERVICE_PREFIX, with the hub's OAuth callback."""
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/room/")
     return web.Application(
         [
@@ -100,6 +104,7 @@ def make_app() -> web.Application:
 
 
 async def main() -> None:
+    """Serve on JUPYTERHUB_SERVICE_URL until the hub stops the service."""
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8002"))
     HTTPServer(make_app()).listen(url.port or 8002, url.hostname or "127.0.0.1")
     await asyncio.Event().wait()
