@@ -34,6 +34,8 @@ class Case:
 
 
 def out_text(output) -> str:
+    if not hasattr(output, "outputs"):  # a ResultBox: its plain text, then its HTML (escaped forms searched too)
+        return f"{output.text}\n{output.value}"
     parts = []
     for o in output.outputs:
         parts.append(o.get("text", "") or "")
@@ -53,13 +55,15 @@ def said(call: Callable) -> str:
 
 
 # ------------------------------------------------------------------ 01: the credentials form
-def typed(key_id: str, secret: str, profile: str = "root-keys", token: str = "") -> Callable:
+def typed(key_id: str, secret: str, profile: str = "root-keys", token: str = "", region: str | None = None) -> Callable:
     def act(ctx) -> str:
         from helpers.ui.credentials_form import CredentialsForm
 
         form = CredentialsForm()
         form._key_id.value, form._secret.value, form._token.value = key_id, secret, token
         form._name.value = profile
+        if region is not None:
+            form._region.value = region
         form._save.click()
         assert form._secret.value == "" and form._token.value == ""  # cleared even when refused
         return out_text(form._out)
@@ -232,6 +236,30 @@ def root_console_codes(code1: str, code2: str) -> Callable:
     return act
 
 
+def someone_elses_unfinished_device(ctx) -> None:
+    """Another IAM user started enrolling a device named taken-phone and never finished."""
+    ctx.owner.client("iam").create_virtual_mfa_device(VirtualMFADeviceName="taken-phone")
+
+
+def backups_after_saves(ctx) -> str:
+    """Six saves of a scratch copy of the AWS files: what is left of their backups (issue 15)."""
+    import stat
+
+    from helpers import textfiles
+    from helpers.credentials import files as cred_files
+    from helpers.credentials.keys import KeyPair
+    from helpers.sources import AwsFiles
+
+    scratch = ctx.home / "scratch-aws"
+    scratch.mkdir(exist_ok=True)
+    files = AwsFiles(scratch / "config", scratch / "credentials")
+    for n in range(6):
+        cred_files.save_profile(files, f"run-{n}", KeyPair(f"AKIAZ5ZXR3P6XDEMOKE{n}", SECRET))
+    kept = textfiles.backups_of(files.credentials_file)
+    private = all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in kept)
+    return f"{len(kept)} backups of the credentials file kept, {'all' if private else 'not all'} 0600."
+
+
 # ------------------------------------------------------------------ 00 and 06
 def choose(source: str, profile: str | None = None) -> Callable:
     def act(ctx) -> str:
@@ -285,7 +313,27 @@ CASES = [
     Case("secret-39-chars", "01", typed(KEY_ID, SECRET[:-1]), "40"),
     Case("secret-41-chars", "01", typed(KEY_ID, SECRET + "A"), "40"),
     Case("secret-odd-characters", "01", typed(KEY_ID, SECRET[:-1] + "!"), "characters a secret never has"),
-    Case("key-id-lowercase", "01", typed(KEY_ID.lower(), SECRET), "AKIA"),
+    Case("key-id-lowercase", "01", typed(KEY_ID.lower(), SECRET), "Access key IDs are upper case: this one has"),
+    # --- issue 15: look-alike letters, DEFAULT, a secret in the wrong box, taken device names, backups
+    Case(
+        "key-id-look-alike",
+        "01",
+        typed(KEY_ID[:6] + "\u0410" + KEY_ID[7:], SECRET),  # a Cyrillic A at character 7
+        "Character 7 of the access key ID is not a Latin letter or digit: it is CYRILLIC CAPITAL LETTER A",
+    ),
+    Case("profile-DEFAULT", "01", typed(KEY_ID, SECRET, profile="DEFAULT"), "a [DEFAULT] section is special"),
+    Case("profile-Default", "01", typed(KEY_ID, SECRET, profile="Default"), "a [DEFAULT] section is special"),
+    Case("secret-in-key-id-box", "01", typed(SECRET, ""), "The secret access key is empty"),
+    Case("secret-in-region-box", "01", typed(KEY_ID, SECRET, region=SECRET), "AWS region name"),
+    Case("secret-in-profile-box", "01", typed(KEY_ID, SECRET, profile=SECRET), "looks like an access key ID or a"),
+    Case(
+        "device-name-taken",
+        "04",
+        create_device("taken-phone"),
+        "The device name taken-phone is taken (an unfinished enrolment); choose another name.",
+        setup=someone_elses_unfinished_device,
+    ),
+    Case("backups-capped", "01", backups_after_saves, "3 backups of the credentials file kept, all 0600."),
     Case("asia-without-token", "01", typed("ASIA" + KEY_ID[4:], SECRET), "session token"),
     Case("akia-with-token", "01", typed(KEY_ID, SECRET, token="FwoGZXIvYXdzEXAMPLE"), "Leave the session token empty"),
     Case("profile-with-space", "01", typed(KEY_ID, SECRET, profile="my keys"), "profile name"),
