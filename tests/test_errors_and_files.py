@@ -48,7 +48,8 @@ def test_permission_named_but_request_data_never_echoed():
 
 def test_unknown_code_and_non_aws_errors():
     assert "(Weird)" in errors.explain(client_error("Weird"))
-    assert "make lab" in errors.explain(EndpointConnectionError(endpoint_url="http://x"))
+    assert "make lab" in errors.explain(EndpointConnectionError(endpoint_url="http://127.0.0.1:5000"))
+    assert "http://x" in errors.explain(EndpointConnectionError(endpoint_url="http://x"))
     assert "'nope'" in errors.explain(ProfileNotFound(profile="nope"))
     assert errors.explain(errors.WalkthroughError("Do this.")) == "Do this."
     assert errors.error_code(ValueError()) is None
