@@ -162,3 +162,66 @@ def test_reading_time_and_clicks_are_counted():
     # What bench/run.py prints: the numbers must be real, not zero.
     assert sum(reading_minutes(p) for p in NOTEBOOKS) > 5
     assert sum(len(presses(p)) for p in NOTEBOOKS) >= 10
+
+
+# ----------------------------------------------------------------------------- every plan line names its call
+
+API_NAME = re.compile(r"^(iam|sts):[A-Z][A-Za-z]+$")
+LOCAL_KINDS = {"profile", "credentials-file backups"}  # changes to the learner's files, not to the account
+
+
+def _plans():
+    from helpers.cleanup.inventory import GroupInventory, Inventory, UserInventory
+    from helpers.cleanup.plan import ProfileState, TeardownOptions, plan_teardown
+    from helpers.root_keys.apply import plan_deactivate, plan_delete
+    from helpers.root_keys.observe import Observation, RootKey
+    from helpers.users.plan import KeyInfo, Observed, plan_key_rotation, plan_service, plan_setup
+
+    account, root = "123456789012", "arn:aws:iam::123456789012:root"
+    new = Observed(account_id=account, caller_arn=root)
+    yield plan_setup(new)
+    there = Observed(
+        account_id=account,
+        caller_arn=root,
+        user_name="AML@Packt",
+        user_arn=f"arn:aws:iam::{account}:user/AML@Packt",
+        group_exists=True,
+        user_in_group=True,
+        group_policies=frozenset({"AmazonAthenaFullAccess"}),
+        keys=(KeyInfo("AKIAOLDOLDOLDOLDOLD1", "Active"), KeyInfo("AKIAOLDOLDOLDOLDOLD2", "Active")),
+    )
+    yield plan_service(there, "athena", add=False)
+    yield plan_key_rotation(there, retire="AKIAOLDOLDOLDOLDOLD1")
+    keys = (
+        RootKey("AKIAROOTROOTROOTROO1", "Active"),
+        RootKey("AKIAROOTROOTROOTROO2", "Active", signs_this_session=True),
+    )
+    obs = Observation(account, root, True, "root", keys=keys, signing_key_id="AKIAROOTROOTROOTROO2")
+    yield plan_deactivate(obs)
+    yield plan_delete(obs)
+    user = UserInventory(
+        "AML@Packt",
+        f"arn:aws:iam::{account}:user/AML@Packt",
+        access_keys=("AKIAUSERUSERUSERUSE1",),
+        login_profile=True,
+        mfa_devices=(f"arn:aws:iam::{account}:mfa/AML-Packt-phone",),
+        groups=("aml-packt-users",),
+    )
+    group = GroupInventory("aml-packt-users", ("AML@Packt",), ("arn:aws:iam::aws:policy/AmazonS3FullAccess",))
+    inv = Inventory(account, root, user, group, password_policy=True)
+    everything = TeardownOptions(remove_user=True, remove_group=True, remove_password_policy=True)
+    yield plan_teardown(inv, ProfileState(present=True, key_id="AKIAUSERUSERUSERUSE1"), everything)
+
+
+def test_every_plan_line_that_calls_aws_names_its_api_action():
+    seen = set()
+    for plan in _plans():
+        assert not plan.empty, plan.title
+        for change, line in zip(plan.changes, plan.lines(), strict=True):
+            if change.kind in LOCAL_KINDS and change.verb != "check":
+                assert not change.api_action, f"{change} changes local files only: no AWS call"
+                continue
+            assert API_NAME.match(change.api_action), f"{plan.title}: {change} names no API action"
+            assert line.endswith(f"Calls {change.api_action}."), line
+            seen.add(change.api_action)
+    assert {"iam:CreateUser", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:DeleteUser"} <= seen

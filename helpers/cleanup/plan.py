@@ -101,40 +101,126 @@ def _user_steps(inv: Inventory) -> list[Step]:
     assert u is not None
     n = u.name
     steps = [
-        Step("delete", "access key", k, f"of {n}", "delete_access_key", {"user": n, "key_id": k}) for k in u.access_keys
+        Step(
+            "delete",
+            "access key",
+            k,
+            f"of {n}",
+            "delete_access_key",
+            {"user": n, "key_id": k},
+            api_action="iam:DeleteAccessKey",
+        )
+        for k in u.access_keys
     ]
     if u.login_profile:
-        steps.append(Step("delete", "console password", f"of {n}", "", "delete_login_profile", {"user": n}))
+        steps.append(
+            Step(
+                "delete",
+                "console password",
+                f"of {n}",
+                "",
+                "delete_login_profile",
+                {"user": n},
+                api_action="iam:DeleteLoginProfile",
+            )
+        )
     for serial in u.mfa_devices:
         steps.append(
-            Step("deactivate", _kind_of(serial), serial, f"of {n}", "deactivate_mfa", {"user": n, "serial": serial})
+            Step(
+                "deactivate",
+                _kind_of(serial),
+                serial,
+                f"of {n}",
+                "deactivate_mfa",
+                {"user": n, "serial": serial},
+                api_action="iam:DeactivateMFADevice",
+            )
         )
         if ":mfa/" in serial:  # hardware and passkey devices are only deactivated; virtual ones are deleted
-            steps.append(Step("delete", "virtual MFA device", serial, "", "delete_virtual_mfa", {"serial": serial}))
+            steps.append(
+                Step(
+                    "delete",
+                    "virtual MFA device",
+                    serial,
+                    "",
+                    "delete_virtual_mfa",
+                    {"serial": serial},
+                    api_action="iam:DeleteVirtualMFADevice",
+                )
+            )
     steps += [
-        Step("remove", "user", n, f"from group {g}", "remove_from_group", {"user": n, "group": g}) for g in u.groups
+        Step(
+            "remove",
+            "user",
+            n,
+            f"from group {g}",
+            "remove_from_group",
+            {"user": n, "group": g},
+            api_action="iam:RemoveUserFromGroup",
+        )
+        for g in u.groups
     ]
     steps += [
-        Step("detach", "policy", _short(a), f"from user {n}", "detach_user_policy", {"user": n, "arn": a})
+        Step(
+            "detach",
+            "policy",
+            _short(a),
+            f"from user {n}",
+            "detach_user_policy",
+            {"user": n, "arn": a},
+            api_action="iam:DetachUserPolicy",
+        )
         for a in u.attached_policies
     ]
     steps += [
-        Step("delete", "inline policy", p, f"of user {n}", "delete_user_policy", {"user": n, "policy": p})
+        Step(
+            "delete",
+            "inline policy",
+            p,
+            f"of user {n}",
+            "delete_user_policy",
+            {"user": n, "policy": p},
+            api_action="iam:DeleteUserPolicy",
+        )
         for p in u.inline_policies
     ]
     steps += [
-        Step("delete", "signing certificate", c, f"of {n}", "delete_signing_certificate", {"user": n, "id": c})
+        Step(
+            "delete",
+            "signing certificate",
+            c,
+            f"of {n}",
+            "delete_signing_certificate",
+            {"user": n, "id": c},
+            api_action="iam:DeleteSigningCertificate",
+        )
         for c in u.signing_certificates
     ]
     steps += [
-        Step("delete", "SSH public key", k, f"of {n}", "delete_ssh_public_key", {"user": n, "id": k})
+        Step(
+            "delete",
+            "SSH public key",
+            k,
+            f"of {n}",
+            "delete_ssh_public_key",
+            {"user": n, "id": k},
+            api_action="iam:DeleteSSHPublicKey",
+        )
         for k in u.ssh_public_keys
     ]
     steps += [
-        Step("delete", "service-specific credential", c, f"of {n}", "delete_service_credential", {"user": n, "id": c})
+        Step(
+            "delete",
+            "service-specific credential",
+            c,
+            f"of {n}",
+            "delete_service_credential",
+            {"user": n, "id": c},
+            api_action="iam:DeleteServiceSpecificCredential",
+        )
         for c in u.service_credentials
     ]
-    steps.append(Step("delete", "user", n, "", "delete_user", {"user": n}))
+    steps.append(Step("delete", "user", n, "", "delete_user", {"user": n}, api_action="iam:DeleteUser"))
     return steps
 
 
@@ -142,18 +228,44 @@ def _group_steps(inv: Inventory) -> list[Step]:
     g = inv.group
     assert g is not None
     steps = [
-        Step("detach", "policy", _short(a), f"from group {g.name}", "detach_group_policy", {"group": g.name, "arn": a})
+        Step(
+            "detach",
+            "policy",
+            _short(a),
+            f"from group {g.name}",
+            "detach_group_policy",
+            {"group": g.name, "arn": a},
+            api_action="iam:DetachGroupPolicy",
+        )
         for a in g.attached_policies
     ]
     steps += [
-        Step("delete", "inline policy", p, f"of group {g.name}", "delete_group_policy", {"group": g.name, "policy": p})
+        Step(
+            "delete",
+            "inline policy",
+            p,
+            f"of group {g.name}",
+            "delete_group_policy",
+            {"group": g.name, "policy": p},
+            api_action="iam:DeleteGroupPolicy",
+        )
         for p in g.inline_policies
     ]
-    steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}))
+    steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}, api_action="iam:DeleteGroup"))
     own = self_service_policy_arn(inv.account_id)
     if own in g.attached_policies:
         # The lesson's own customer-managed policy outlives the group unless deleted (AWS managed ones cannot be).
-        steps.append(Step("delete", "policy", _short(own), "customer managed", "delete_managed_policy", {"arn": own}))
+        steps.append(
+            Step(
+                "delete",
+                "policy",
+                _short(own),
+                "customer managed",
+                "delete_managed_policy",
+                {"arn": own},
+                api_action="iam:DeletePolicy",
+            )
+        )
     return steps
 
 
@@ -224,6 +336,7 @@ def plan_teardown(
                 "(CIS)",
                 "the account then uses AWS's 8-character default",
                 "delete_password_policy",
+                api_action="iam:DeleteAccountPasswordPolicy",
             )
         )
     elif inv.password_policy:
