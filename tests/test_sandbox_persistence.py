@@ -175,9 +175,10 @@ def test_a_damaged_state_file_rebuilds_the_last_checkpoint_and_says_what_was_los
     status = cli(home, "status")
     assert status.returncode == 0 and "could not be restored" in status.stdout
     assert "could not be restored" in SandboxAccount(home).describe()
-    # A reset forgets the note.
+    # A reset forgets the note, and the set-aside file (its keys died with that account).
     scenarios.reset(at="03", home=home)
     assert server.lost_note(home) == "" and "could not" not in SandboxAccount(home).describe()
+    assert not (p.folder / "account-state.pickle.unreadable").exists()
 
 
 def test_a_state_file_from_another_moto_version_is_not_loaded(home):
@@ -208,3 +209,18 @@ def test_reset_removes_the_backups_of_the_practice_profile_files(home):
     assert not list(p.folder.glob("*.bak-*")) and (p.folder / "notes.txt").exists()
     again = cli(home, "reset")
     assert "no backups" in again.stdout
+
+
+def test_after_a_reboot_a_recycled_pid_is_left_alone_and_the_account_comes_back(home):
+    """A reboot: the old server is gone and its pid now belongs to another program (here: this test)."""
+    info = server.start(home)
+    scenarios.reset(at="04", home=home)
+    before = snapshot(home)
+    os.kill(info.pid, signal.SIGKILL)
+    wait_gone(info.pid)
+    p = files.paths(home)
+    data = json.loads(p.server_json.read_text())
+    p.server_json.write_text(json.dumps({**data, "pid": os.getpid()}))
+    again = server.start(home)
+    assert again.restored and again.pid != os.getpid()
+    assert snapshot(home) == before

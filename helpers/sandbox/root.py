@@ -276,6 +276,7 @@ class RootLayer:
     ):
         self.app = app
         self.state_file = Path(state_file) if state_file is not None else None
+        self._unsaved: list[str] = []  # moto services whose state could not be pickled (logged once)
         self.account_id = account_id
         self.token = token
         self._enable_auth = enable_auth
@@ -398,8 +399,9 @@ class RootLayer:
             # The account keeps working; the log says why a restart would lose the latest changes.
             log.error("could not save the account's state (%s)", exc.strerror or type(exc).__name__)
             return
-        if skipped:
+        if skipped and skipped != self._unsaved:  # said once, not after every request
             log.warning("could not save the state of: %s", ", ".join(skipped))
+        self._unsaved = skipped
 
     def restore(self) -> tuple[str, str]:
         """Load the saved state before serving: ("restored" | "none" | "unreadable", reason)."""

@@ -100,6 +100,8 @@ def reset(scenario: str = "new-account", at: str | None = None, home: Path | Non
     p = files.paths(folder)
     write_atomic(p.scenario_json, json.dumps({"scenario": name}) + "\n")  # also forgets a "state lost" note
     removed = files.remove_backups(p)
+    # A state file set aside as unreadable holds secrets of an account that is now gone too.
+    p.state_file.with_name(p.state_file.name + ".unreadable").unlink(missing_ok=True)
     now = server.status(folder) or info
     return dataclasses.replace(now, removed_backups=removed)
 
