@@ -225,3 +225,15 @@ def test_every_plan_line_that_calls_aws_names_its_api_action():
             assert line.endswith(f"Calls {change.api_action}."), line
             seen.add(change.api_action)
     assert {"iam:CreateUser", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:DeleteUser"} <= seen
+
+
+def test_start_here_says_the_learner_presses_and_how_to_recover_from_a_restart():
+    text = markdown(NOTEBOOKS[0])
+    assert "nothing changes until you press" in text
+    assert "kernel restart" in text and "import helpers as aml" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_exists_only_to_make_run_all_finish(path):
+    # Under AML_WALKTHROUGH_AUTO=1 the forms apply themselves; a notebook never forces it.
+    assert not [source(c) for c in cells(path) if c["cell_type"] == "code" and "auto=True" in source(c)]
