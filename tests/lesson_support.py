@@ -46,6 +46,8 @@ class Practice:
                 "AWS_EC2_METADATA_DISABLED": "true",
             }
         )
+        if "AML_WALKTHROUGH_AUTO" in os.environ:  # forms apply themselves, as under nbval (conftest.py)
+            env["AML_WALKTHROUGH_AUTO"] = os.environ["AML_WALKTHROUGH_AUTO"]
         return env
 
     def reset(self, scenario: str = "new-account", at: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""A learner opens 06-clean-up in JupyterLab, runs all cells, sees the final card and the teardown happen."""
+"""06-clean-up in JupyterLab under AML_WALKTHROUGH_AUTO: Run All shows the final card and the teardown happen."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _prepare(lab, monkeypatch) -> None:
 def test_clean_up_runs_in_the_browser(tmp_path, monkeypatch):
     require_browser()
     started = time.monotonic()
-    with running_lab(tmp_path) as lab, browser_page() as page:
+    with running_lab(tmp_path, auto=True) as lab, browser_page() as page:
         _prepare(lab, monkeypatch)
         open_notebook(page, lab, NAME)
         run_all(page)

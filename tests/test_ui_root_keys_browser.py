@@ -1,4 +1,4 @@
-"""A learner at the start of notebook 03 runs it in JupyterLab: the three steps run, the check passes."""
+"""Run All of notebook 03 in JupyterLab under AML_WALKTHROUGH_AUTO: the three steps run, the check passes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def test_run_all_deletes_the_root_keys_and_check_again_passes(tmp_path):
     from helpers.sandbox import console, scenarios
 
     started = time.monotonic()
-    with running_lab(tmp_path) as lab, browser_page() as page:
+    with running_lab(tmp_path, auto=True) as lab, browser_page() as page:
         # The lab's own practice account, at the start of notebook 03, with aml-packt active.
         scenarios.reset(at="03", home=lab.state)
         (lab.state / "account.json").write_text(json.dumps({"source": "sandbox", "profile": "aml-packt"}))
@@ -34,7 +34,7 @@ def test_run_all_deletes_the_root_keys_and_check_again_passes(tmp_path):
             assert form.locator(f"button.aml-rootkeys-{step}").is_disabled()
         check = form.locator(".aml-rootkeys-result-check")
         assert "PASS" in check.inner_text()
-        assert "Nothing to do" in form.locator(".aml-rootkeys-plan").inner_text()
+        assert "step 3 deleted them" in form.locator(".aml-rootkeys-plan").inner_text()
         assert console.root_state(home=lab.state)["access_keys"] == []
         # Someone makes a root key again in the console: Check again (as AML@Packt) fails and guides.
         console.create_root_access_key(home=lab.state)

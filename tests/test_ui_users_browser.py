@@ -1,4 +1,4 @@
-"""A learner runs 02-create-aml-packt in JupyterLab (practice account), stores the password, toggles Athena."""
+"""Run All of 02-create-aml-packt in JupyterLab under AML_WALKTHROUGH_AUTO, then the password and an Athena toggle."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def start_at_notebook_02(lab) -> None:
 def test_run_all_creates_aml_packt_then_toggle_athena(tmp_path):
     require_browser()
     started = time.monotonic()
-    with running_lab(tmp_path) as lab, browser_page() as page:
+    with running_lab(tmp_path, auto=True) as lab, browser_page() as page:
         start_at_notebook_02(lab)
         open_notebook(page, lab, "02-create-aml-packt.ipynb")
         run_all(page)
@@ -52,7 +52,7 @@ def test_run_all_creates_aml_packt_then_toggle_athena(tmp_path):
         toggles = notebook.locator(".aml-users-services")
         athena = toggles.locator(".aml-users-service-athena").first
         assert "mod-active" not in (athena.get_attribute("class") or "")
-        athena.click()
+        athena.click()  # under auto the toggle's plan applies itself
         toggles.locator(".aml-confirm-out", has_text="Attached AmazonAthenaFullAccess").first.wait_for()
         page.wait_for_function(
             "() => document.querySelector('.aml-users-service-athena').classList.contains('mod-active')"
