@@ -418,6 +418,11 @@ def test_learners_are_unix_users_and_nothing_of_bob_reaches_alice(hub):
     assert refused and all(outcome == "refused" for outcome in refused.values()), results
     assert results["room password in my environment"] is False
 
+    # No JupyterLab news pop-up: the lesson's settings override the notification plugin's defaults.
+    plugin = "@jupyterlab/apputils-extension:notification"
+    news = _api(hub["url"], hub["token"], "GET", f"/user/{BOB}/lab/api/settings/{plugin}")["schema"]["properties"]
+    assert news["fetchNews"]["default"] == "false" and news["checkForUpdates"]["default"] is False
+
     # In a learner's terminal, the lesson's python and helpers work as the docs write them.
     shown = asyncio.run(_run_in_terminal(hub, BOB, "command -v python; python -m helpers.status"))
     assert str(learners.lesson_bin() / "python") in shown and "AML-END-42" in shown, shown[-2000:]
