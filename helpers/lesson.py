@@ -18,6 +18,7 @@ from helpers.account import Account, current_account
 from helpers.errors import cell_guard, explain
 from helpers.identity import Identity, who_am_i
 from helpers.sources import AwsFiles
+from helpers.tables import learner_table
 
 # The libraries the lesson's code path depends on, shown in the preflight table.
 LIBRARIES = ("boto3", "botocore", "ipywidgets", "jupyterlab", "pandas", "pyotp", "segno", "configupdater")
@@ -132,7 +133,7 @@ def preflight_table(account: Account | None = None):
     import pandas as pd
 
     rows = [{"check": c.name, "ok": "yes" if c.ok else "NO", "found": c.detail} for c in preflight(account)]
-    return pd.DataFrame(rows).set_index("check")
+    return learner_table(pd.DataFrame(rows).set_index("check"), "Preflight checks")
 
 
 def standing(account: Account | None = None) -> Standing:

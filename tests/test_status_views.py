@@ -205,3 +205,20 @@ def test_sentences_show_markdown_code_as_code_not_backticks():
     from helpers.notice import Notice
 
     assert "<code>x &lt;y&gt;</code>" in Notice("Run `x <y>` now.")._repr_html_()
+
+
+def test_learner_tables_have_no_empty_header_and_stay_dataframes():
+    import pandas as pd
+
+    from helpers.tables import learner_table
+
+    blank = learner_table(pd.DataFrame([("Account", "1234")], columns=["", "now"]).set_index(""), "Where it stands")
+    named = learner_table(pd.DataFrame([{"check": "boto3", "ok": "yes"}]).set_index("check"), "Preflight checks")
+    plain = learner_table(pd.DataFrame({"check": ["x"], "result": ["<PASS>"]}), "The closing check")
+    for table in (blank, named, plain):
+        shown = table._repr_html_()
+        assert "<th></th>" not in shown and 'role="region"' in shown and 'tabindex="0"' in shown
+        assert isinstance(table, pd.DataFrame)
+    assert blank.loc["Account", "now"] == "1234" and "<th>item</th>" in blank._repr_html_()
+    assert "<th>check</th>" in named._repr_html_() and "&lt;PASS&gt;" in plain._repr_html_()
+    assert 'aria-label="Preflight checks"' in named._repr_html_()

@@ -28,6 +28,7 @@ from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
 from helpers.notice import Notice
 from helpers.plan import Plan
+from helpers.tables import learner_table
 from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE
 
 NEEDS_ADMIN = (
@@ -80,7 +81,8 @@ def what_to_keep() -> pd.DataFrame:
         ("Root MFA", "keep", "keep", "Never remove it: it guards the whole account."),
         ("Root access keys", "stay deleted", "stay deleted", "Never create them again."),
     ]
-    return pd.DataFrame(rows, columns=["", "going on with the book", "done with the course", "why"]).set_index("")
+    columns = ["", "going on with the book", "done with the course", "why"]
+    return learner_table(pd.DataFrame(rows, columns=columns).set_index(""), "What to keep and what to remove")
 
 
 @contextmanager
@@ -203,7 +205,8 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     ]
     for what, action in inv.unseen.items():
         rows.append((f"Could not list {what}", f"{action} refused", "blocks removing the user"))
-    return pd.DataFrame(rows, columns=["", "in the account now", "removed by default?"]).set_index("")
+    columns = ["", "in the account now", "removed by default?"]
+    return learner_table(pd.DataFrame(rows, columns=columns).set_index(""), "What of the lesson is in the account")
 
 
 @cell_guard

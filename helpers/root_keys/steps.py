@@ -26,6 +26,7 @@ from helpers.root_keys.apply import (
 )
 from helpers.root_keys.observe import ROOT_PROFILE, USER_PROFILE, Observation, observe
 from helpers.root_keys.profiles import has_profile
+from helpers.tables import learner_table
 
 # A root profile whose key AWS no longer accepts: deleted (or deactivated) already.
 DEAD_KEY_CODES = {"InvalidClientTokenId", "UnrecognizedClientException"}
@@ -122,8 +123,12 @@ def standing() -> pd.DataFrame:
             )
             for k in obs.keys
         ]
-        return pd.DataFrame(rows, columns=["root access key", "status", "created", "last used", "signs these calls"])
-    return pd.DataFrame([(line,) for line in obs.lines()], columns=["where the account stands"])
+        columns = ["root access key", "status", "created", "last used", "signs these calls"]
+        return learner_table(pd.DataFrame(rows, columns=columns), "The root user's access keys")
+    return learner_table(
+        pd.DataFrame([(line,) for line in obs.lines()], columns=["where the account stands"]),
+        "Where the account stands",
+    )
 
 
 @cell_guard
@@ -133,4 +138,4 @@ def closing_check() -> pd.DataFrame:
     result = check_no_root_keys(chosen.session(_user_profile(chosen, ROOT_PROFILE, USER_PROFILE)))
     rows = [("iam_no_root_access_key", result.status, result.message)]
     rows += [("", "", step) for step in result.steps]
-    return pd.DataFrame(rows, columns=["check", "result", "detail"])
+    return learner_table(pd.DataFrame(rows, columns=["check", "result", "detail"]), "The closing check")

@@ -24,6 +24,7 @@ from helpers.state import state_dir
 from helpers.status.checks import CHECKS, ChecklistResult, checklist, run_checks
 from helpers.status.model import PART_LABELS, ROOT, Finding, Snapshot
 from helpers.status.snapshot import take_snapshot
+from helpers.tables import region_html
 from helpers.textfiles import write_atomic
 
 Source = Snapshot | Account | boto3.Session | None
@@ -243,10 +244,7 @@ class Table:
         return self.data.to_string(index=False)
 
     def _repr_html_(self) -> str:
-        return (
-            f'<div class="aml-table" role="region" aria-label="{html.escape(self.label)}" tabindex="0" '
-            f'style="overflow-x:auto;max-width:100%">{self.styler.to_html()}</div>'
-        )
+        return region_html(self.styler.to_html(), self.label)
 
 
 def freshness(snapshot: Snapshot) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from helpers import account as account_logic
 from helpers.errors import cell_guard
+from helpers.tables import learner_table
 from helpers.users.apply import explain_step_error
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
@@ -56,7 +57,7 @@ def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
         (f"Profile {profile}", f"holds key {held.key_id}" if held else "no key of " + USER_NAME),
         ("Password policy", "set" if obs.password_policy else "none (AWS default)"),
     ]
-    return pd.DataFrame(rows, columns=["", "now"]).set_index("")
+    return learner_table(pd.DataFrame(rows, columns=["", "now"]).set_index(""), "Where the account stands")
 
 
 @cell_guard
@@ -78,7 +79,7 @@ def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
         results = check_capabilities(chosen.session(profile), chosen.files())
     except Exception as exc:
         return Notice(explain_step_error(exc, "check", "profile"), ok=False)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             (
                 r.action,
@@ -91,12 +92,13 @@ def closing_check(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
         ],
         columns=["action", "should work?", "AWS said", "verdict", "detail"],
     )
+    return learner_table(frame, "What AML@Packt can and cannot do")
 
 
 @cell_guard
 def services_table() -> pd.DataFrame:
     """The service catalogue: each AWS managed policy, what it grants, and whether it is in the base set."""
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             (
                 s.key,
@@ -109,3 +111,4 @@ def services_table() -> pd.DataFrame:
         ],
         columns=["service", "name", "AWS managed policy", "set", "what it grants"],
     ).set_index("service")
+    return learner_table(frame, "The services AML@Packt can be given")
