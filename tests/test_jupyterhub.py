@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -213,10 +214,11 @@ def _sign_in(url: str, name: str, password: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def hub():
     from helpers.room import learners
 
-    folder = tmp_path_factory.mktemp("hub")
+    # A folder every user can pass through, so that only the hub's own 0700 data folder keeps learners out.
+    folder = Path(tempfile.mkdtemp(prefix="aml-hub-test-", dir="/tmp"))
     os.chmod(folder, 0o755)
     proxy = _proxy_command()
     _remove_test_users()  # left over from an interrupted run
@@ -293,6 +295,7 @@ def hub(tmp_path_factory):
             subprocess.run(["groupdel", learners.GROUP], capture_output=True, check=False)
         for path, mode in opened.items():
             os.chmod(path, mode)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _spawn(hub, name: str) -> None:

@@ -65,8 +65,9 @@ c.Authenticator.admin_users = admins
 c.Authenticator.allow_all = True
 
 if MODE == "workshop":
-    password = os.environ.get("AML_HUB_PASSWORD", "")
-    admin_password = os.environ.get("AML_HUB_ADMIN_PASSWORD", "")
+    # Taken out of the environment: the proxy and services the hub starts do not inherit them.
+    password = os.environ.pop("AML_HUB_PASSWORD", "")
+    admin_password = os.environ.pop("AML_HUB_ADMIN_PASSWORD", "")
     if len(password) < 8:
         raise SystemExit("Set AML_HUB_PASSWORD to the room's password, at least 8 characters.")
     if admins and len(admin_password) < 32:
