@@ -65,7 +65,8 @@ def test_the_learners_own_earlier_attempt_gets_a_choice_and_start_over_replaces_
     assert "Choose 'Start over'" in str(taken.value) and "or type another name" in str(taken.value)
     assert serials(iam) == [first.serial]  # the choice is the learner's: nothing deleted yet
     plan = devices.plan_new_device(None, USER, "phone", start_over=True)
-    assert plan.lines()[0] == "Would delete unfinished virtual MFA device phone (created earlier in this notebook)."
+    first_line = str(plan.changes[0])
+    assert first_line == "Would delete unfinished virtual MFA device phone (created earlier in this notebook)."
     second, notes = devices.create_device(None, USER, "phone", start_over=True)
     assert notes == [
         "Your unfinished device phone from earlier in this notebook was deleted and created again: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -31,6 +32,12 @@ def run_notebook() -> tuple[str, str, str]:
         for model in state.values()
         if model.get("state", {}).get("_model_name") == "OutputModel"
         for o in model["state"].get("outputs", [])
+    ]
+    # Forms show their results in a ResultBox (an HTML widget): its text, tags removed.
+    printed += [
+        html.unescape(re.sub(r"<[^>]+>", " ", model["state"].get("value") or ""))
+        for model in state.values()
+        if model.get("state", {}).get("_model_name") == "HTMLModel"
     ]
     return "\n".join(outputs), "\n".join(printed), json.dumps(state)
 
