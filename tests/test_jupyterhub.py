@@ -491,3 +491,28 @@ def test_the_room_board_page_is_for_instructors_only(hub):
 
     assert board.read_row(UNIX[BOB]).stage == "04"
     assert board.read_row(UNIX[ALICE]).stage != "04"
+
+
+KEEP_CELL = """
+import json
+from helpers import account, aws
+iam = aws.client(account.current_account().session("root-keys"), "iam")
+if {create}:
+    iam.create_user(UserName="kept-across-a-stop")
+print(json.dumps(sorted(u["UserName"] for u in iam.list_users()["Users"])))
+"""
+
+
+def test_stopping_a_learners_server_keeps_their_progress(hub):
+    from helpers.room import board
+
+    _spawn(hub, BOB)
+    board.put_at(BOB, "03")
+    assert "kept-across-a-stop" in _last_json(asyncio.run(_run_cell(hub, BOB, KEEP_CELL.format(create=True))))
+    _api(hub["base"], hub["token"], "DELETE", f"/users/{BOB}/server")
+    deadline = time.monotonic() + 60
+    while _api(hub["base"], hub["token"], "GET", f"/users/{BOB}").get("servers") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert board.read_row(UNIX[BOB]).up is False  # the stop hook stopped bob's practice account, as bob
+    _spawn(hub, BOB)
+    assert "kept-across-a-stop" in _last_json(asyncio.run(_run_cell(hub, BOB, KEEP_CELL.format(create=False))))
