@@ -2,7 +2,9 @@
 
 The process (``helpers.sandbox._serve``) outlives the kernel that started it, so every notebook
 kernel shares one account. ``<state>/sandbox/server.json`` (0600) says where it listens; a file
-left by a process that died is detected with a health check and replaced. Used by
+left by a process that died is detected with a health check and replaced; the new process comes
+back with the account's saved state (``persist``), so nothing is rebuilt unless that state is
+missing or unreadable (then ``lost_note`` says what was lost). Used by
 ``SandboxAccount.files()`` (every notebook, on demand) and by ``python -m helpers.sandbox``.
 """
 
