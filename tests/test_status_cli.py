@@ -55,7 +55,8 @@ def test_no_profile_is_one_sentence_and_a_non_zero_exit(capsys):
 def test_unknown_profile_is_one_sentence(capsys):
     assert main(["--profile", "nobody"]) == 1
     err = capsys.readouterr().err
-    assert "There is no profile named 'nobody'" in err and "Traceback" not in err
+    assert "'nobody'" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "notebook 01" in err  # one sentence, with where to fix it
 
 
 @pytest.mark.parametrize("flag", ["--help"])
