@@ -153,6 +153,11 @@ def test_the_state_file_is_private_and_written_atomically(home):
     p = files.paths(home)
     assert stat.S_IMODE(p.state_file.stat().st_mode) == 0o600
     assert not list(p.folder.glob(".account-state.pickle.*"))  # no temp file left behind
+    server.stop(home)
+    cut_short = p.folder / ".account-state.pickle.abc123.tmp"  # a save a crash interrupted
+    cut_short.write_bytes(b"half a secret")
+    assert server.start(home).restored
+    assert not cut_short.exists()
 
 
 def test_a_damaged_state_file_rebuilds_the_last_checkpoint_and_says_what_was_lost(home):

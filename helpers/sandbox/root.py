@@ -407,6 +407,9 @@ class RootLayer:
         """Load the saved state before serving: ("restored" | "none" | "unreadable", reason)."""
         if self.state_file is None:
             return "none", ""
+        # A save cut short by a crash leaves its temp file (secrets inside): nobody will finish it.
+        for leftover in self.state_file.parent.glob(f".{self.state_file.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
         try:
             payload = persist.load(self.state_file)
         except persist.StateUnreadable as exc:
