@@ -48,6 +48,8 @@ class Practice:
         )
         if "AML_WALKTHROUGH_AUTO" in os.environ:  # forms apply themselves, as under nbval (conftest.py)
             env["AML_WALKTHROUGH_AUTO"] = os.environ["AML_WALKTHROUGH_AUTO"]
+        if "AML_WALKTHROUGH_TRACEBACKS" in os.environ:  # a failing cell stays an error, not a guarded sentence
+            env["AML_WALKTHROUGH_TRACEBACKS"] = os.environ["AML_WALKTHROUGH_TRACEBACKS"]
         return env
 
     def reset(self, scenario: str = "new-account", at: str | None = None) -> None:
