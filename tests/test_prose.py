@@ -241,3 +241,12 @@ def test_start_here_says_the_learner_presses_and_how_to_recover_from_a_restart()
 def test_no_cell_exists_only_to_make_run_all_finish(path):
     # Under AML_WALKTHROUGH_AUTO=1 the forms apply themselves; a notebook never forces it.
     assert not [source(c) for c in cells(path) if c["cell_type"] == "code" and "auto=True" in source(c)]
+
+
+def test_the_plan_table_shows_each_lines_api_action():
+    from helpers.plan import Change, Plan
+    from helpers.ui.confirm import plan_table_html
+
+    plan = Plan("Set up", (Change("create", "user", "AML@Packt", api_action="iam:CreateUser"),))
+    shown = plan_table_html(plan)
+    assert "API call" in shown and "<td style='padding:0 1em 0 0'>iam:CreateUser</td>" in shown

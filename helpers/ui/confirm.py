@@ -23,7 +23,7 @@ from helpers.ui.result import ResultBox
 
 
 def plan_table_html(plan: Plan) -> str:
-    """The plan as an HTML table (verb, what, name, detail) plus its notes; no secrets in a plan."""
+    """The plan as an HTML table (verb, what, name, detail, the API action it calls) plus its notes; no secrets."""
     head = f"<p class='aml-confirm-title'><b>{html.escape(plan.title)}</b></p>"
     if plan.empty:
         body = f"<p class='aml-confirm-empty'>{html.escape(plan.lines()[0])}</p>"
@@ -32,12 +32,14 @@ def plan_table_html(plan: Plan) -> str:
             "<tr>"
             + "".join(
                 f"<td style='padding:0 1em 0 0'>{html.escape(str(v))}</td>"
-                for v in (i, c.verb, c.kind, c.name, getattr(c, "detail", ""))
+                for v in (i, c.verb, c.kind, c.name, getattr(c, "detail", ""), getattr(c, "api_action", ""))
             )
             + "</tr>"
             for i, c in enumerate(plan.changes, 1)
         )
-        header = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("#", "Would", "What", "Name", "Detail"))
+        header = "".join(
+            f"<th style='text-align:left'>{h}</th>" for h in ("#", "Would", "What", "Name", "Detail", "API call")
+        )
         body = f"<table class='aml-confirm-table'><tr>{header}</tr>{rows}</table>"
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.notes)
     return head + body + (f"<ul class='aml-confirm-notes'>{notes}</ul>" if notes else "")
