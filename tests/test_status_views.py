@@ -222,3 +222,12 @@ def test_learner_tables_have_no_empty_header_and_stay_dataframes():
     assert blank.loc["Account", "now"] == "1234" and "<th>item</th>" in blank._repr_html_()
     assert "<th>check</th>" in named._repr_html_() and "&lt;PASS&gt;" in plain._repr_html_()
     assert 'aria-label="Preflight checks"' in named._repr_html_()
+
+
+def test_form_results_show_markdown_code_as_code():
+    from helpers.ui.result import ResultBox
+
+    box = ResultBox("aml-test-out")
+    box.show("Start it with `make lab`, then run the cell again.", "error")
+    assert "<code>make lab</code>" in box.value and "`" not in box.value
+    assert box.text == "Start it with `make lab`, then run the cell again.\n"  # the plain text keeps the sentence

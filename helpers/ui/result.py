@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from helpers.notice import sentence_html
+
 KINDS = ("ok", "error", "info")
 
 
@@ -53,7 +55,8 @@ class ResultBox(widgets.HTML):
         self._lines = [line.rstrip("\n") for line in lines if line is not None and line.strip()]
         self._extra = extra_html
         self.kind = kind
-        body = "".join(f"<p class='aml-result-line'>{escape(line)}</p>" for line in self._lines)
+        # sentence_html: a sentence's `code` shows as code, not as literal backticks (issue 13).
+        body = "".join(f"<p class='aml-result-line'>{sentence_html(line)}</p>" for line in self._lines)
         self.value = (
             f"<div class='aml-result-{kind}' role='{'alert' if kind == 'error' else 'status'}'>{body}{extra_html}</div>"
             if body or extra_html
