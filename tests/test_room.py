@@ -30,18 +30,21 @@ def test_a_probe_answer_is_checked_field_by_field():
     assert (forged.up, forged.stage, forged.evidence, forged.active, forged.ready_for()) == (False, "", "", 0.0, "-")
     assert board.parse_probe("x", "Traceback ...\nnot json").up is None
     assert board.parse_probe("x", '{"up": false, "active": 0}').ready_for() == "-"
+    long = board.parse_probe("x", json.dumps({"up": True, "error": "02: ValueError:\n" + "y" * 500}))
+    assert long.error.startswith("02: ValueError: y") and len(long.error) == 160 and "\n" not in long.error
 
 
 def test_the_table_has_one_row_per_learner():
     now = 10_000.0
     rows = [
-        board.Row("alice", True, "03", "", now - 30),
+        board.Row("alice", True, "03", "", now - 30, "02: NoSuchEntity: The user does not exist."),
         board.Row("bob", False, "05", "", now - 600),
         board.Row("carol", True, "done", "", 0.0),
     ]
     lines = board.table(rows, now=now).splitlines()
     assert lines[0].split()[:3] == ["learner", "ready", "for"]
     assert lines[1].split()[:4] == ["alice", "03", "up", "just"]
+    assert lines[1].endswith("02: NoSuchEntity: The user does not exist.")
     assert lines[2].split()[:4] == ["bob", "05/06", "down", "10"]
     assert lines[3].split()[:5] == ["carol", "done", "(cleaned", "up)", "up"] and lines[3].endswith("never")
     assert "no learner" in board.table([])
@@ -115,6 +118,31 @@ def test_the_board_reads_each_learner_and_a_reset_moves_only_one(room):
     board.put_at(A, "04")
     assert board.read_row(a).stage == "04"
     assert _pid(b) == b_pid and board.read_row(b).stage == b_state.stage  # bob untouched
+    # The last error in the notebook alice saved last shows on her row.
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "outputs": [
+                    {
+                        "output_type": "error",
+                        "ename": "AccessDenied",
+                        "evalue": "AML@Packt may not do that.",
+                        "traceback": [],
+                    }
+                ],
+            }
+        ],
+        "nbformat": 4,
+    }
+    write = (
+        "import sys, pathlib; pathlib.Path('notebooks').mkdir(exist_ok=True); "
+        "pathlib.Path('notebooks/03-delete-root-keys.ipynb').write_text(sys.argv[1])"
+    )
+    assert learners.run_as(a, [learners.learner_python(), "-c", write, json.dumps(notebook)]).returncode == 0
+    assert board.read_row(a).error == "03-delete-root-keys: AccessDenied: AML@Packt may not do that."
+    assert board.read_row(b).error == ""
+
     # Bob finishes the lesson and cleans up: the board says done, not "ready for 01" like a beginner.
     teardown = "from helpers.cleanup import notebook; assert notebook.teardown().ok"
     finished = learners.run_as(b, [learners.learner_python(), "-c", teardown], timeout=180)

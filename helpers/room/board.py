@@ -2,9 +2,10 @@
 
 For each Unix user the hub created (group aml-learners), :func:`read_row` runs a short probe *as that
 learner* (helpers.room.learners.run_as): is their practice account up, which notebook their account
-is ready for (helpers.progress, with "done" after the clean-up), and when their notebooks or state
-last changed. The probe's answer is checked field by field: a learner can at most garble their own
-row. :func:`put_at` puts one learner at the start of notebook NN, as that learner, touching no one else.
+is ready for (helpers.progress, with "done" after the clean-up), when their notebooks or state
+last changed, and the last error in the notebook they saved last. The probe's answer is checked
+field by field: a learner can at most garble their own row. :func:`put_at` puts one learner at the
+start of notebook NN, as that learner, touching no one else.
 Plain functions, no widgets: ``python -m helpers.room`` prints the board.
 """
 
@@ -33,6 +34,16 @@ for folder in (home / "notebooks", Path(os.environ["AML_WALKTHROUGH_HOME"])):
 status = [sys.executable, "-m", "helpers.sandbox", "status"]
 up = subprocess.run(status, capture_output=True, timeout=30).returncode == 0
 row = {"up": up, "active": newest}
+# The last error shown in the notebook saved most recently (JupyterLab saves every two minutes).
+saved = sorted((home / "notebooks").glob("*.ipynb"), key=lambda p: p.stat().st_mtime)
+if saved:
+    try:
+        cells = json.loads(saved[-1].read_text())["cells"]
+        errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            row["error"] = f"{saved[-1].stem}: {errors[-1].get('ename', '')}: {errors[-1].get('evalue', '')}"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
 if up:
     from helpers import progress
     here = progress.you_are_here()
@@ -52,6 +63,7 @@ class Row:
     stage: str  # "01".."06", "done", or "" when unknown
     evidence: str
     active: float  # newest change in their notebooks or state folder (epoch seconds), 0 if none
+    error: str = ""  # the last error output in their most recently saved notebook
 
     def ready_for(self) -> str:
         if self.stage == "done":
@@ -72,12 +84,14 @@ def parse_probe(learner: str, stdout: str) -> Row:
     stage = data.get("stage") if data.get("stage") in STAGES else ""
     evidence = data.get("evidence") if isinstance(data.get("evidence"), str) else ""
     active = data.get("active")
+    error = data.get("error") if isinstance(data.get("error"), str) else ""
     return Row(
         learner,
         data.get("up") is True,
         stage,
         evidence[:200],
         float(active) if isinstance(active, (int, float)) and active >= 0 else 0.0,
+        " ".join(error.split())[:160],
     )
 
 
@@ -106,11 +120,13 @@ def ago(seconds_since_epoch: float, now: float | None = None) -> str:
 
 
 def table(rows: list[Row], now: float | None = None) -> str:
-    """The board as plain text: learner, ready for, practice account, last activity."""
-    lines = [f"{'learner':<24} {'ready for':<18} {'practice account':<17} last activity"]
+    """The board as plain text: learner, ready for, practice account, last activity, last error."""
+    lines = [f"{'learner':<24} {'ready for':<18} {'practice account':<17} {'last activity':<14} last error"]
     for row in rows:
         up = "up" if row.up else "down" if row.up is False else "unknown"
-        lines.append(f"{row.learner:<24} {row.ready_for():<18} {up:<17} {ago(row.active, now)}")
+        lines.append(
+            f"{row.learner:<24} {row.ready_for():<18} {up:<17} {ago(row.active, now):<14} {row.error}".rstrip()
+        )
     if not rows:
         lines.append("(no learner has signed in yet)")
     return "\n".join(lines)

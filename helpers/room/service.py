@@ -24,10 +24,11 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="ref
 <title>The room</title><style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left}}
 tr:nth-child(even){{background:#f3f4f6}}.said{{background:#eef6ee;padding:.5em}}</style></head><body>
 <h1>The room</h1><p>One row per learner, read as that learner; this page refreshes every 30 s.</p>{said}
-<table><tr><th>learner</th><th>ready for</th><th>practice account</th><th>last activity</th><th></th></tr>
+<table><tr><th>learner</th><th>ready for</th><th>practice account</th><th>last activity</th><th>last error</th>
+<th></th></tr>
 {rows}</table><p><a href="{hub}">Back to the hub</a></p></body></html>"""
 
-ROW = """<tr><td>{learner}</td><td title="{evidence}">{ready}</td><td>{up}</td><td>{ago}</td><td>
+ROW = """<tr><td>{learner}</td><td title="{evidence}">{ready}</td><td>{up}</td><td>{ago}</td><td>{error}</td><td>
 <form method="post" style="margin:0">{xsrf}<input type="hidden" name="learner" value="{learner}">
 put at the start of notebook <select name="notebook">{options}</select> <button>Reset this learner</button>
 </form></td></tr>"""
@@ -60,12 +61,13 @@ class BoardHandler(HubOAuthenticated, web.RequestHandler):
                     ready=html.escape(row.ready_for()),
                     up="up" if row.up else "down" if row.up is False else "unknown",
                     ago=html.escape(board.ago(row.active)),
+                    error=html.escape(row.error),
                     xsrf=self.xsrf_form_html(),
                     options=options,
                 )
                 for row in rows
             )
-            or '<tr><td colspan="5">No learner has signed in yet.</td></tr>'
+            or '<tr><td colspan="6">No learner has signed in yet.</td></tr>'
         )
         said = self.get_query_argument("said", "")
         self.write(
