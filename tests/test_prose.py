@@ -250,3 +250,10 @@ def test_the_plan_table_shows_each_lines_api_action():
     plan = Plan("Set up", (Change("create", "user", "AML@Packt", api_action="iam:CreateUser"),))
     shown = plan_table_html(plan)
     assert "API call" in shown and "<td style='padding:0 1em 0 0'>iam:CreateUser</td>" in shown
+
+
+def test_notebook_05_shows_a_shared_fix_once():
+    from helpers.status.views import explain_checks
+
+    text = explain_checks("password").data
+    assert text.count("How to fix it:\n\n1.") == 1 and "How to fix it: as for `" in text

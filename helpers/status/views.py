@@ -372,15 +372,18 @@ def explain_checks(ids: str | list[str] | None = None):
             raise WalkthroughError(f"There is no check group {ids!r}: choose one of {', '.join(CHECK_GROUPS)}.")
         ids = list(CHECK_GROUPS[ids])
     parts = []
+    shown: dict[str, str] = {}  # remediation steps -> the first check that showed them
     for check in CHECKS.values():
         if ids is not None and check.id not in ids:
             continue
         # Markdown passes HTML through: escape so <root_account> and <user> placeholders show.
         steps = "\n".join(f"{i}. {_md(step)}" for i, step in enumerate(check.remediation, 1))
+        # Checks that share their fix (the seven password-policy ones) show it once, not seven times.
+        fix = f"How to fix it: as for `{shown[steps]}` above.\n" if steps in shown else f"How to fix it:\n\n{steps}\n"
+        shown.setdefault(steps, check.id)
         parts.append(
             # h3: the notebook's sections are h2, and headings must not skip a level (axe: heading-order).
-            f"### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n"
-            f"How to fix it:\n\n{steps}\n"
+            f"### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n{fix}"
         )
     return Markdown("\n".join(parts))
 
