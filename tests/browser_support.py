@@ -7,6 +7,7 @@ serves a *copy* of ``notebooks/`` with autosave off: the committed files are nev
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import secrets
@@ -144,7 +145,7 @@ def _wait_ready(lab: Lab, log: Path, timeout: float = 60) -> None:
         try:
             with urllib.request.urlopen(f"{lab.url}/api/status?token={lab.token}", timeout=2):
                 return
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not up yet, or another process answered on the port
             time.sleep(0.3)
     raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-2000:]}")
 

@@ -91,6 +91,7 @@ def test_real_account_path_reads_as_aml_packt_and_acts_only_as_an_administrator(
     form = teardown_form()
     assert form.confirm is None
     form._admin.value = "root-keys"  # an identity with IAM write rights
+    form._boxes["remove_user"].value = form._boxes["remove_profile"].value = True  # unticked by default
     form._button.click()
     confirm = form.confirm
     assert confirm is not None and not confirm.applied and confirm._typed in confirm.children

@@ -126,6 +126,7 @@ def test_double_clicking_the_action_buttons_acts_once(lesson):
 
     lesson.reset(at="06")
     form = CleanupForm(prepare, lambda plan, admin: apply_cleanup(plan, admin), practice=False)
+    form._boxes["remove_user"].value = form._boxes["remove_profile"].value = True  # unticked by default
     form._button.click()
     form._button.click()  # planning twice shows one plan
     confirm = form.confirm

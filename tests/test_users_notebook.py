@@ -46,7 +46,7 @@ def test_notebook_02_headless_then_again(tmp_path, monkeypatch):
     try:
         account.choose_account("sandbox", "root-keys")
         results, printed, htmls = run_notebook()
-        text = "\n".join(printed)
+        text = "\n".join(printed) + htmls  # forms write results into an HTML widget (helpers.ui.result)
         assert "Created user AML@Packt." in text and "saved it in profile aml-packt" in text
         assert "Stopped at" not in text
         assert "UNEXPECTED" not in "\n".join(results) and "refused" in "\n".join(results)
