@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from helpers import account as account_mod
 from helpers.account import Account
+from helpers.auto import walkthrough_auto
 from helpers.credentials.files import (
     DEFAULT_PROFILE,
     SaveResult,
@@ -164,7 +165,10 @@ def verify_credentials(account: Account | None = None) -> CredentialsReport:
 
 @cell_guard
 def set_up_credentials(account: Account | None = None, profile: str = DEFAULT_PROFILE) -> CredentialsReport:
-    """Notebook 01's Run-All cell: in the practice account, save the handed-over keys and make them active.
+    """Notebook 01's check after the form: says what is missing; imports the handed-over keys only under auto.
+
+    In the practice account with ``AML_WALKTHROUGH_AUTO=1`` (tests, catching up) it saves the
+    handed-over keys and makes them active; otherwise the learner presses the form's button.
 
     On a real account it only verifies the active profile and points to the form. Re-running
     converges: a working profile is left as it is, a saved one is reused, never duplicated.
@@ -197,6 +201,17 @@ def set_up_credentials(account: Account | None = None, profile: str = DEFAULT_PR
                 first,
                 "Use the form above to import or type your keys (or pick a profile that works), then run "
                 "this cell again.",
+            ),
+        )
+    if not walkthrough_auto():
+        # The learner presses the form's button; this cell only imports by itself when catching up.
+        return CredentialsReport(
+            False,
+            (
+                "No working profile yet: in the form above, open 'Import the CSV file' and press 'Use the keys "
+                "my account gave me', then run this cell again to check.",
+                'Catching up instead? Run aml.progress.start_from("02") to put the practice account at the '
+                "start of notebook 02.",
             ),
         )
     try:
