@@ -325,6 +325,21 @@ def test_set_up_imports_the_handed_over_keys_and_converges(moto_keys, fake_sourc
         assert moto_keys["SecretAccessKey"] not in str(report) + report._repr_html_()
 
 
+def test_set_up_waits_for_the_learner_unless_auto(moto_keys, fake_source, monkeypatch):
+    (fake_source.folder / "rootkey.csv").write_text(
+        f"AWSAccessKeyId={moto_keys['AccessKeyId']}\nAWSSecretKey={moto_keys['SecretAccessKey']}\n"
+    )
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    report = set_up_credentials()
+    assert not report.ok
+    assert "press 'Use the keys my account gave me'" in report.lines[0]
+    assert not fake_source.files().credentials_file.exists()
+    assert helpers.account.current_account().profile is None
+    monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
+    assert set_up_credentials().ok
+    assert helpers.account.current_account().profile == "root-keys"
+
+
 def test_set_up_reuses_a_saved_profile_when_none_is_active(moto_keys, fake_source):
     (fake_source.folder / "rootkey.csv").write_text(
         f"AWSAccessKeyId={moto_keys['AccessKeyId']}\nAWSSecretKey={moto_keys['SecretAccessKey']}\n"
@@ -358,8 +373,8 @@ def test_standing_says_where_the_account_starts(moto_keys, fake_source):
     assert before.lines[2:] == (
         "Saved profiles: none yet.",
         "Active profile: none yet. This notebook sets one up.",
-        "This account handed its owner the root user's keys at creation (rootkey.csv): the form's 'Use the keys "
-        "my account gave me', or the set-up cell further down, brings them in.",
+        "In this practice account you have already created a root access key, as the book does (rootkey.csv): "
+        "the form's 'Use the keys my account gave me' brings it in.",
     )
     set_up_credentials()
     after = standing()

@@ -142,8 +142,8 @@ def standing(account: Account | None = None) -> CredentialsReport:
         lines.append("Active profile: none yet. This notebook sets one up.")
     if account.practice and account.source.handed_over_keys() is not None:
         lines.append(
-            "This account handed its owner the root user's keys at creation (rootkey.csv): the form's "
-            "'Use the keys my account gave me', or the set-up cell further down, brings them in."
+            "In this practice account you have already created a root access key, as the book does "
+            "(rootkey.csv): the form's 'Use the keys my account gave me' brings it in."
         )
     return CredentialsReport(True, tuple(lines), identity, account.profile)
 
