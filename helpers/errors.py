@@ -122,7 +122,7 @@ _CODES: dict[str, tuple[str, str]] = {
 }
 
 # AWS messages sometimes quote an ARN and the action; keep only those safe parts.
-_SAFE_DETAIL = re.compile(r"(arn:aws:[a-z0-9-]+::\d{12}:[\w+=,.@/<>-]+|\b[a-z0-9-]+:[A-Z][A-Za-z]+\b)")
+_SAFE_DETAIL = re.compile(r"(arn:aws[a-z-]*:[a-z0-9-]+::\d{12}:[\w+=,.@/<>-]+|\b[a-z0-9-]+:[A-Z][A-Za-z]+\b)")
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -256,7 +256,7 @@ def explain(exc: BaseException) -> str:
                 "(or `python -m helpers.sandbox start` in a terminal), then run the cell again."
             )
         return (
-            f"Could not connect to {url or 'the account endpoint'}: check your network connection (and a proxy "
+            f"Could not reach {url or 'the account endpoint'}: check your network connection (and a proxy "
             "or firewall in between), then run the cell again."
         )
     if isinstance(exc, ReadTimeoutError):
