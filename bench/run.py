@@ -60,7 +60,15 @@ def main() -> int:
 
     print(f"make bench  (state: {run_dir})\n")
     figures: dict[str, dict] = {}
-    for name in ("prose_bench", "sandbox_bench", "persistence_bench", "users_bench", "status_bench", "memory_bench"):
+    for name in (
+        "prose_bench",
+        "sandbox_bench",
+        "persistence_bench",
+        "users_bench",
+        "status_bench",
+        "memory_bench",
+        "hub_bench",
+    ):
         try:
             module = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError:
