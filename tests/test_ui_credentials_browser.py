@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_typing_keys_into_the_form_shows_the_who_you_are_card(tmp_path):
     require_browser()
     started = time.monotonic()
-    with running_lab(tmp_path) as lab, browser_page() as page:
+    with running_lab(tmp_path, auto=True) as lab, browser_page() as page:  # Run All imports the keys
         open_notebook(page, lab, "01-set-up-credentials.ipynb")
         run_all(page)
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
