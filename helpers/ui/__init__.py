@@ -1,4 +1,4 @@
-"""ipywidgets forms, one per step; callbacks write to an Output; no boto3 here.
+"""ipywidgets forms, one per step; each result goes into a ResultBox (helpers.ui.result); no boto3 here.
 
 Notebooks reach a form through this package, e.g. ``aml.ui.account_picker()`` or
 ``aml.ui.account_form.AccountPicker()``; a form's module loads on first use.
