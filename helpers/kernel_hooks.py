@@ -18,7 +18,6 @@ the sentence is shown. Anything else keeps IPython's usual traceback, and so doe
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 RESTART_SENTENCE = "The kernel restarted, so `aml` is gone: run the first cell (import helpers as aml) again."
@@ -65,18 +64,27 @@ def _sentence(value: BaseException, tb) -> str | None:
     return explain(value)
 
 
+def _show(sentence: str) -> None:
+    """The sentence as the guarded cells show theirs (a ``Notice``: `code` rendered as code, plain text too)."""
+    from IPython.display import display
+
+    from helpers.notice import Notice
+
+    display(Notice(sentence, ok=False))
+
+
 def _handler(shell, etype, value, tb, tb_offset=None):
     # Without `aml` in the namespace, the first cell has not run in this kernel: any missing name
     # (aml, or a variable an earlier cell set) comes from the restart.
     if issubclass(etype, NameError) and (
         _missing_name(value) in _LESSON_NAMES or not any(n in shell.user_ns for n in _LESSON_NAMES)
     ):
-        print(RESTART_SENTENCE, file=sys.stderr)
+        _show(RESTART_SENTENCE)
         return None
     if os.environ.get("AML_WALKTHROUGH_TRACEBACKS") != "1":
         sentence = _sentence(value, tb)
         if sentence:
-            print(sentence, file=sys.stderr)
+            _show(sentence)
             return None
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
     return None

@@ -206,13 +206,13 @@ def test_the_restarted_kernel_hint_and_the_raw_boto3_cell(capsys, monkeypatch):
             shell.handler(shell, type(caught), caught, caught.__traceback__)
 
     fire(NameError("name 'aml' is not defined", name="aml"))
-    assert capsys.readouterr().err.strip() == kernel_hooks.RESTART_SENTENCE
+    assert capsys.readouterr().out.strip() == kernel_hooks.RESTART_SENTENCE  # display() outside a kernel prints
     fire(ProfileNotFound(profile="x"))
-    assert "'x' is not in your AWS files" in capsys.readouterr().err
+    assert "'x' is not in your AWS files" in capsys.readouterr().out
     fire(ZeroDivisionError("a learner's own bug"))
     shell.user_ns = {"aml": object()}
     fire(NameError("name 'sesion' is not defined", name="sesion"))
-    assert shown == [ZeroDivisionError, NameError] and capsys.readouterr().err == ""
+    assert shown == [ZeroDivisionError, NameError] and capsys.readouterr().out == ""
 
 
 def test_the_lesson_environment_puts_the_kernel_spec_first():
