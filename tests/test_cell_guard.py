@@ -225,3 +225,13 @@ def test_the_lesson_environment_puts_the_kernel_spec_first():
     spec = json.loads((KERNELSPEC_DIR / "kernels" / "python3" / "kernel.json").read_text())
     assert spec["argv"][0] == "python" and "--ext=helpers.kernel_hooks" in spec["argv"]
     assert spec["display_name"] == "Python 3 (ipykernel)"  # the browser tests wait for this label
+
+
+def test_make_lab_the_hub_and_the_browser_tests_get_the_lesson_kernel():
+    import os
+
+    from helpers.kernel_hooks import KERNELSPEC_DIR
+    from helpers.lab_env import lesson_env
+
+    env = lesson_env({"PATH": "/usr/bin", "JUPYTER_PATH": "/mine"}, pin_state=False)
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(KERNELSPEC_DIR), "/mine"]
