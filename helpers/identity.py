@@ -54,6 +54,11 @@ class Identity:
     def is_root(self) -> bool:
         return self.kind == ROOT
 
+    @property
+    def partition(self) -> str:
+        """The caller's partition, from its ARN ("aws" unless e.g. aws-cn or aws-us-gov)."""
+        return partition_of(self.arn)
+
     def lines(self) -> list[str]:
         """The "who you are" card as plain sentences (the root warning last)."""
         who = KIND_LABELS.get(self.kind, KIND_LABELS[OTHER])
@@ -82,6 +87,12 @@ class Identity:
             f'<div>ARN: <code class="aml-cred-arn">{html.escape(self.arn)}</code></div>'
             f'<div class="aml-cred-kind">You are {who}{named}.</div>{warning}</div>'
         )
+
+
+def partition_of(arn: str | None, default: str = "aws") -> str:
+    """The partition of an ARN ("aws", "aws-cn", "aws-us-gov", ...): ARNs the lesson builds use the caller's."""
+    match = re.match(r"^arn:(aws[a-z-]*):", arn or "")
+    return match[1] if match else default
 
 
 def classify_arn(arn: str, user_id: str = "") -> Identity:

@@ -69,8 +69,17 @@ class Position:
         return f'<div class="aml-progress-here" style="color:#57606a"><b>You are here:</b> {sentence_html(text)}</div>'
 
 
-def stage_of(keys_present: bool, mfa_on: bool, user_exists: bool) -> tuple[str, str]:
-    """(stage, evidence) from three facts of one snapshot; pure, so every combination is testable."""
+def stage_of(keys_present: bool, mfa_on: bool, user_exists: bool, root_password: bool = True) -> tuple[str, str]:
+    """(stage, evidence) from the facts of one snapshot; pure, so every combination is testable.
+
+    ``root_password`` False (AccountPasswordPresent = 0: a member account whose root credentials were
+    removed centrally) makes root MFA unnecessary, as CIS v5.0 1.4 says: notebook 04 is then not waited for.
+    """
+    if not keys_present and not mfa_on and not root_password and user_exists:
+        return "05", (
+            "The root user has no password and no access keys (removed centrally in an AWS Organization), "
+            "so it needs no MFA: the account is secured."
+        )
     if user_exists and keys_present:
         return "03", f"{USER_NAME} exists and the root user still has an access key."
     if keys_present:
@@ -120,7 +129,10 @@ def you_are_here(notebook: str | None = None) -> Position:
     except Exception as exc:  # noqa: BLE001 - a heading line must never stop Run All
         return Position("01", f"The account could not be read: {explain(exc)}", notebook)
     stage, evidence = stage_of(
-        bool(summary.get("AccountAccessKeysPresent")), bool(summary.get("AccountMFAEnabled")), user_exists
+        bool(summary.get("AccountAccessKeysPresent")),
+        bool(summary.get("AccountMFAEnabled")),
+        user_exists,
+        root_password=bool(summary.get("AccountPasswordPresent", 1)),
     )
     return Position(stage, evidence, notebook)
 

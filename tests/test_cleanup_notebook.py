@@ -160,3 +160,39 @@ def test_a_source_whose_owner_session_is_none_falls_back_to_reading_as_the_activ
     assert notebook.inventory_table().loc["User AML@Packt", "in the account now"] == "yes"  # read as aml-packt
     with pytest.raises(WalkthroughError):
         notebook.prepare()
+
+
+def test_a_console_teardown_is_confirmed_by_the_profiles_dead_key(monkeypatch):
+    """Real AWS after a console teardown: aml-packt's key is gone, so reading with it is InvalidClientTokenId."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from botocore.exceptions import ClientError
+
+    dead = ClientError(
+        {
+            "Error": {
+                "Code": "InvalidClientTokenId",
+                "Message": "The security token included in the request is invalid.",
+            }
+        },
+        "GetCallerIdentity",
+    )
+
+    @contextmanager
+    def refused(admin_profile=None, write=True):
+        raise dead
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(notebook, "acting_session", refused)
+    active = SimpleNamespace(profile="aml-packt")
+    monkeypatch.setattr(notebook.account_logic, "current_account", lambda: active)
+    said = notebook.verify()
+    assert (
+        said.ok and "the profile's key was deleted" in str(said) and "clean-up of AML@Packt is confirmed" in str(said)
+    )
+    assert "does not know" not in str(said)
+    # Another profile's dead key is a real problem, said as such.
+    active.profile = "my-admin"
+    other = notebook.verify()
+    assert not other.ok and "does not know this access key ID" in str(other)

@@ -40,6 +40,15 @@ def test_stage_of_every_combination(keys, mfa, user, stage):
     assert progress.stage_of(keys, mfa, user)[0] == stage
 
 
+def test_member_account_without_root_password_is_not_held_at_notebook_04():
+    """AccountPasswordPresent = 0 and no root keys: root MFA cannot be set and is not needed (CIS v5.0 1.4)."""
+    stage, evidence = progress.stage_of(False, False, True, root_password=False)
+    assert stage == "05" and "no password and no access keys" in evidence
+    # Without AML@Packt the learner still has notebook 02 to do; with root keys, notebook 03.
+    assert progress.stage_of(False, False, False, root_password=False)[0] == "02"
+    assert progress.stage_of(True, False, True, root_password=False)[0] == "03"
+
+
 @pytest.mark.parametrize(
     "nn, stage", [("00", "01"), ("01", "01"), ("02", "02"), ("03", "03"), ("04", "04"), ("05", "05"), ("06", "05")]
 )

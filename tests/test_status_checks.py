@@ -119,6 +119,38 @@ def test_root_mfa_pass_fail_and_unknown():
     assert unknown.status == "UNKNOWN" and "iam:GenerateCredentialReport" in unknown.message
 
 
+def test_root_mfa_passes_in_a_member_account_without_root_credentials():
+    """CIS v5.0 1.4 / Prowler: no root password and no root keys (removed centrally) leaves nothing to protect."""
+    member = snapshot(summary_map=summary(AccountPasswordPresent=0, AccountAccessKeysPresent=0))
+    found = only(member, "iam_root_mfa_enabled")
+    assert found.status == "PASS"
+    assert found.message == (
+        "The root user has no password and no access keys (root credentials removed centrally in an AWS "
+        "Organization): nothing to protect with MFA."
+    )
+    # Root keys but no password, or a summary without the field (an older answer): MFA is still wanted.
+    keys_left = snapshot(summary_map=summary(AccountPasswordPresent=0, AccountAccessKeysPresent=1))
+    assert only(keys_left, "iam_root_mfa_enabled").status == "FAIL"
+    unsaid = summary(AccountAccessKeysPresent=0)
+    del unsaid["AccountPasswordPresent"]
+    assert only(snapshot(summary_map=unsaid), "iam_root_mfa_enabled").status == "FAIL"
+    # The checklist card's root MFA line passes too, so a member account is not failed forever.
+    card = {r.title: r for r in checklist(member)}
+    assert card["Activate MFA on your root user"].status == "PASS"
+
+
+def test_every_check_credits_prowler_and_cites_cis_v5_or_says_it_goes_beyond():
+    for check in CHECKS.values():
+        assert check.reference.startswith(f"Prowler check {check.id}; "), check.id
+        assert bool(check.cis) != bool(check.beyond_cis), check.id
+        if check.cis:
+            assert check.cis.startswith("CIS AWS Foundations Benchmark v5.0, 1."), check.cis
+    assert CHECKS["iam_root_mfa_enabled"].cis.startswith("CIS AWS Foundations Benchmark v5.0, 1.4:")
+    assert CHECKS["iam_password_policy_minimum_length_14"].cis.startswith("CIS AWS Foundations Benchmark v5.0, 1.7:")
+    for check_id in ("iam_password_policy_symbol", "iam_password_policy_expires_passwords_within_90_days_or_less"):
+        assert "beyond current CIS" in CHECKS[check_id].beyond_cis and "v1.2" in CHECKS[check_id].beyond_cis
+
+
 def test_avoid_root_usage():
     used_today = snapshot(rows=[row("<root_account>", password_last_used=stamp(0.2))])
     assert only(used_today, "iam_avoid_root_usage").message == "The root user was last used today."

@@ -323,3 +323,23 @@ def test_bad_keys_stop_with_one_sentence(stubbed):
 def test_no_session_is_a_clear_error():
     with pytest.raises(WalkthroughError, match="No AWS session"):
         take_snapshot()
+
+
+def test_member_account_without_root_credentials_reads_account_password_present(stubbed):
+    """Real AWS shape of a member account whose root credentials were removed (sts:AssumeRoot): no password."""
+    client, stub = stubbed
+    stub.add_response(
+        "get_account_summary",
+        summary_response(AccountMFAEnabled=0, AccountAccessKeysPresent=0, AccountPasswordPresent=0),
+    )
+    stub.add_response("generate_credential_report", {"State": "COMPLETE"})
+    stub.add_response(
+        "get_credential_report",
+        report_response(HEADER + "\n" + ROOT_ROW.format(password="not_supported", mfa="false") + "\n"),
+    )
+    stub_rest(stub)
+    snap = take_snapshot(iam=client, wait=lambda s: None, clock=lambda: NOW)
+    assert snap.summary["AccountPasswordPresent"] == 0
+    (mfa,) = run_checks(snap, ["iam_root_mfa_enabled"])
+    assert mfa.status == "PASS" and "no password and no access keys" in mfa.message
+    assert mfa.message.endswith("nothing to protect with MFA.")

@@ -62,7 +62,6 @@ def test_full_apply_then_rerun_is_a_no_op(moto_account):
         "AmazonS3FullAccess",
         "IAMReadOnlyAccess",
         "IAMUserChangePassword",
-        "AmazonMachineLearningFullAccess",
         "aml-packt-self-service-mfa",
     } == set(obs.group_policies)
     assert obs.self_service_policy

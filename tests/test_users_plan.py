@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
@@ -64,7 +65,6 @@ def test_fresh_account_plans_everything_in_order():
         ("set", "account password policy", "(CIS)"),
         ("create", "group", "aml-packt-users"),
         ("attach", "policy", "AmazonS3FullAccess"),
-        ("attach", "policy", "AmazonMachineLearningFullAccess"),
         ("attach", "policy", "IAMUserChangePassword"),
         ("attach", "policy", "IAMReadOnlyAccess"),
         ("create", "policy", "aml-packt-self-service-mfa"),
@@ -74,8 +74,8 @@ def test_fresh_account_plans_everything_in_order():
         ("create", "console password", "for AML@Packt"),
         ("create", "access key", "for AML@Packt"),
     ]
-    assert str(plan.changes[8]) == "Would create user AML@Packt."
-    create, attach = plan.changes[6], plan.changes[7]
+    assert str(plan.changes[7]) == "Would create user AML@Packt."
+    create, attach = plan.changes[5], plan.changes[6]
     assert str(create).startswith("Would create policy aml-packt-self-service-mfa (customer managed")
     assert str(attach) == "Would attach policy aml-packt-self-service-mfa (to group aml-packt-users)."
     assert create.params["document"] == self_service_mfa_policy()
@@ -142,7 +142,6 @@ def test_password_policy_diff_rows():
 def test_only_missing_policies_are_attached():
     plan = plan_setup(done(group_policies=frozenset({"AmazonS3FullAccess", "aml-packt-self-service-mfa"})))
     assert [c.name for c in plan.changes] == [
-        "AmazonMachineLearningFullAccess",
         "IAMUserChangePassword",
         "IAMReadOnlyAccess",
     ]
@@ -172,7 +171,11 @@ def test_service_needs_group_and_known_name():
 
 def test_catalogue_notes_amazon_ml_successor():
     ml = policies.service("machinelearning")
-    assert "no new customers" in ml.note and "SageMaker" in ml.note
+    assert ml.note == "Closed to new customers; SageMaker AI is its successor."
+    # Offered, not ticked by default: the default group set no longer holds it.
+    assert "machinelearning" not in policies.BASE_SERVICES and "machinelearning" in policies.OPTIONAL_SERVICES
+    assert "AmazonMachineLearningFullAccess" not in {c.name for c in plan_setup(fresh()).changes}
+    assert plan_service(done(), "machinelearning").changes[0].name == "AmazonMachineLearningFullAccess"
     assert policies.service("SageMaker").policy_name == "AmazonSageMakerFullAccess"
     assert "AWSLambdaFullAccess" not in {s.policy_name for s in policies.SERVICES}
 
@@ -284,3 +287,22 @@ def test_acting_as_the_user_itself_is_warned():
     obs = Observed(**{**obs.__dict__, "caller_arn": USER_ARN})
     plan = plan_setup(obs)
     assert not plan.empty and any("cannot change IAM" in n and "root-keys" in n for n in plan.notes)
+
+
+def test_arns_follow_the_callers_partition():
+    """aws-cn and aws-us-gov accounts: every ARN the plan builds takes the caller's partition."""
+    from helpers.identity import partition_of
+
+    assert partition_of("arn:aws-cn:iam::123456789012:root") == "aws-cn"
+    assert partition_of("arn:aws-us-gov:iam::123456789012:user/x") == "aws-us-gov"
+    assert partition_of("not an arn") == "aws"
+    china = Observed(ACCOUNT, f"arn:aws-cn:iam::{ACCOUNT}:root", profile=ProfileInfo("aml-packt"))
+    arns = [c.params["arn"] for c in plan_setup(china).changes if "arn" in c.params]
+    assert arns and all(a.startswith("arn:aws-cn:iam::") for a in arns), arns
+    create = next(c for c in plan_setup(china).changes if c.verb == "create" and c.kind == "policy")
+    resources = json.dumps(create.params["document"])
+    assert "arn:aws-cn:iam::*:" in resources and "arn:aws:" not in resources
+    gov = done()
+    gov = Observed(**{**gov.__dict__, "caller_arn": f"arn:aws-us-gov:iam::{ACCOUNT}:root"})
+    athena = plan_service(gov, "athena").changes[0].params["arn"]
+    assert athena == "arn:aws-us-gov:iam::aws:policy/AmazonAthenaFullAccess"

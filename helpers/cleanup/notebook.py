@@ -23,7 +23,8 @@ from helpers.cleanup.backups import survey_backups
 from helpers.cleanup.inventory import Inventory, take_inventory
 from helpers.cleanup.plan import TeardownOptions, lesson_device_serial, plan_teardown, user_extras
 from helpers.cleanup.profile import profile_state
-from helpers.errors import WalkthroughError, cell_guard, explain
+from helpers.errors import WalkthroughError, cell_guard, error_code, explain
+from helpers.identity import partition_of
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
 from helpers.notice import Notice
@@ -196,7 +197,9 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
         ("  console password", "yes" if u and u.login_profile else "no", "yes"),
         (
             f"  MFA device {DEFAULT_DEVICE_NAME} (notebook 04)",
-            "yes" if u and lesson_device_serial(inv.account_id) in u.mfa_devices else "no",
+            "yes"
+            if u and lesson_device_serial(inv.account_id, partition_of(inv.caller_arn)) in u.mfa_devices
+            else "no",
             "yes",
         ),
         ("  added by you", ", ".join(user_extras(inv)) or "nothing", "only if you tick it"),
@@ -209,6 +212,29 @@ def inventory_table(admin_profile: str | None = None) -> pd.DataFrame | str:
     return learner_table(pd.DataFrame(rows, columns=columns).set_index(""), "What of the lesson is in the account")
 
 
+DEAD_KEYS = frozenset({"InvalidClientTokenId", "UnrecognizedClientException"})
+
+
+def _dead_key_confirms_cleanup(exc: Exception, admin_profile: str | None) -> Notice | None:
+    """After a console teardown the lesson's profile holds AML@Packt's deleted key: that confirms the clean-up.
+
+    Only when the check read with the lesson's own profile (aml-packt); any other profile's dead key is an error.
+    """
+    if error_code(exc) not in DEAD_KEYS:
+        return None
+    try:
+        profile = admin_profile or account_logic.current_account().profile
+    except Exception:  # noqa: BLE001 - no account chosen: the plain sentence is the answer
+        return None
+    if profile != USER_PROFILE:
+        return None
+    return Notice(
+        f"AWS no longer knows the key in profile {USER_PROFILE}: the profile's key was deleted, so the clean-up "
+        f"of {USER_NAME} is confirmed. The profile itself is still in your AWS files: remove its "
+        f"[{USER_PROFILE}] section from the credentials and config files."
+    )
+
+
 @cell_guard
 def verify(admin_profile: str | None = None) -> Notice:
     """After the teardown: what of the lesson is left, in one or two sentences (notebook 06)."""
@@ -216,7 +242,8 @@ def verify(admin_profile: str | None = None) -> Notice:
         with acting_session(admin_profile, write=False) as session:
             inv = take_inventory(session)
     except Exception as exc:  # noqa: BLE001 - a notebook cell shows a sentence, never a traceback
-        return Notice(_sentence(exc), ok=False)
+        confirmed = _dead_key_confirms_cleanup(exc, admin_profile)
+        return confirmed if confirmed is not None else Notice(_sentence(exc), ok=False)
     chosen = account_logic.current_account()
     left = []
     if inv.user is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from helpers.cleanup.backups import BackupSurvey
 from helpers.cleanup.inventory import Inventory
+from helpers.identity import partition_of
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
 from helpers.plan import Change, Plan
 from helpers.users.plan import self_service_policy_arn
@@ -24,9 +25,14 @@ from helpers.users.policies import GROUP_NAME, SERVICES, USER_PROFILE
 CATALOGUE_ARNS = frozenset(s.policy_arn for s in SERVICES)
 
 
-def lesson_device_serial(account_id: str) -> str:
+def catalogue_arns(partition: str = "aws") -> frozenset[str]:
+    """The ARNs of the service catalogue's managed policies in *partition* (the caller's)."""
+    return frozenset(s.arn_in(partition) for s in SERVICES)
+
+
+def lesson_device_serial(account_id: str, partition: str = "aws") -> str:
     """The serial of the virtual MFA device notebook 04 creates for AML@Packt (the lesson's own)."""
-    return f"arn:aws:iam::{account_id}:mfa/{DEFAULT_DEVICE_NAME}"
+    return f"arn:{partition}:iam::{account_id}:mfa/{DEFAULT_DEVICE_NAME}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def user_extras(inv: Inventory) -> list[str]:
     u = inv.user
     if u is None:
         return []
-    ours = lesson_device_serial(inv.account_id)
+    ours = lesson_device_serial(inv.account_id, partition_of(inv.caller_arn))
     out = [f"{_kind_of(s)} {s}" for s in u.mfa_devices if s != ours]
     out += [f"membership of group {g}" for g in u.groups if g != GROUP_NAME]
     out += [f"attached policy {_short(a)}" for a in u.attached_policies]
@@ -91,7 +97,8 @@ def group_extras(inv: Inventory) -> list[str]:
     g = inv.group
     if g is None:
         return []
-    ours = CATALOGUE_ARNS | {self_service_policy_arn(inv.account_id)}
+    partition = partition_of(inv.caller_arn)
+    ours = catalogue_arns(partition) | {self_service_policy_arn(inv.account_id, partition)}
     out = [f"attached policy {_short(a)}" for a in g.attached_policies if a not in ours]
     return out + [f"inline policy {p}" for p in g.inline_policies]
 
@@ -252,7 +259,7 @@ def _group_steps(inv: Inventory) -> list[Step]:
         for p in g.inline_policies
     ]
     steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}, api_action="iam:DeleteGroup"))
-    own = self_service_policy_arn(inv.account_id)
+    own = self_service_policy_arn(inv.account_id, partition_of(inv.caller_arn))
     if own in g.attached_policies:
         # The lesson's own customer-managed policy outlives the group unless deleted (AWS managed ones cannot be).
         steps.append(

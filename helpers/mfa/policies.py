@@ -13,13 +13,13 @@ from __future__ import annotations
 SELF_SERVICE_POLICY_NAME = "aml-packt-self-service-mfa"
 
 
-def self_service_mfa_policy(deactivate_needs_mfa: bool = False) -> dict:
+def self_service_mfa_policy(deactivate_needs_mfa: bool = False, partition: str = "aws") -> dict:
     """Let each user manage only their own MFA devices (``${aws:username}``); notebook 04's proposal."""
     deactivate: dict = {
         "Sid": "AllowUserToDeactivateTheirOwnMFA",
         "Effect": "Allow",
         "Action": ["iam:DeactivateMFADevice"],
-        "Resource": ["arn:aws:iam::*:user/${aws:username}"],
+        "Resource": [f"arn:{partition}:iam::*:user/${{aws:username}}"],
     }
     if deactivate_needs_mfa:
         # AWS's stricter original: removing a device needs a session signed in with MFA.
@@ -37,13 +37,13 @@ def self_service_mfa_policy(deactivate_needs_mfa: bool = False) -> dict:
                 "Sid": "AllowUserToCreateAndDeleteVirtualMFADevice",
                 "Effect": "Allow",
                 "Action": ["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"],
-                "Resource": "arn:aws:iam::*:mfa/*",
+                "Resource": f"arn:{partition}:iam::*:mfa/*",
             },
             {
                 "Sid": "AllowUserToManageTheirOwnMFA",
                 "Effect": "Allow",
                 "Action": ["iam:EnableMFADevice", "iam:GetMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
-                "Resource": "arn:aws:iam::*:user/${aws:username}",
+                "Resource": f"arn:{partition}:iam::*:user/${{aws:username}}",
             },
             deactivate,
         ],

@@ -216,7 +216,7 @@ def _report(iam, caller: Identity, max_wait: float, wait) -> tuple[Reading, date
 
 def _virtual(iam, caller: Identity) -> Reading:
     field = "a device assigned to the root ARN"
-    root_arn = f"arn:aws:iam::{caller.account_id}:root"
+    root_arn = f"arn:{caller.partition}:iam::{caller.account_id}:root"
     try:
         devices = []
         for page in iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Assigned"):

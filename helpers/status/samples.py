@@ -67,6 +67,7 @@ def summary(**values: int) -> dict[str, int]:
         "MFADevicesInUse": 0,
         "AccountMFAEnabled": 0,
         "AccountAccessKeysPresent": 1,
+        "AccountPasswordPresent": 1,
     }
     base.update(values)
     return base

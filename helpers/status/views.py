@@ -383,7 +383,8 @@ def explain_checks(ids: str | list[str] | None = None):
         shown.setdefault(steps, check.id)
         parts.append(
             # h3: the notebook's sections are h2, and headings must not skip a level (axe: heading-order).
-            f"### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n{fix}"
+            f"### `{check.id}` ({check.severity})\n**{_md(check.title)}.** {_md(check.risk)}\n\n"
+            f"*{_md(check.reference)}*\n\n{fix}"
         )
     return Markdown("\n".join(parts))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from helpers.errors import WalkthroughError
+from helpers.identity import partition_of
 from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
 from helpers.plan import Change, Plan
 from helpers.users.policies import (
@@ -160,16 +161,16 @@ def _policy_steps(obs: Observed, services) -> list[Step]:
                     "policy",
                     name,
                     f"to group {GROUP_NAME}",
-                    params={"group": GROUP_NAME, "arn": service(name).policy_arn},
+                    params={"group": GROUP_NAME, "arn": service(name).arn_in(partition_of(obs.caller_arn))},
                     api_action="iam:AttachGroupPolicy",
                 )
             )
     return steps
 
 
-def self_service_policy_arn(account_id: str) -> str:
+def self_service_policy_arn(account_id: str, partition: str = "aws") -> str:
     """The ARN of the customer-managed MFA self-service policy in *account_id* (notebooks 02 and 06)."""
-    return f"arn:aws:iam::{account_id}:policy/{SELF_SERVICE_POLICY_NAME}"
+    return f"arn:{partition}:iam::{account_id}:policy/{SELF_SERVICE_POLICY_NAME}"
 
 
 def _self_service_steps(obs: Observed) -> list[Step]:
@@ -182,7 +183,10 @@ def _self_service_steps(obs: Observed) -> list[Step]:
                 "policy",
                 SELF_SERVICE_POLICY_NAME,
                 "customer managed: each user manages only their own MFA devices",
-                params={"name": SELF_SERVICE_POLICY_NAME, "document": self_service_mfa_policy()},
+                params={
+                    "name": SELF_SERVICE_POLICY_NAME,
+                    "document": self_service_mfa_policy(partition=partition_of(obs.caller_arn)),
+                },
                 api_action="iam:CreatePolicy",
             )
         )
@@ -193,7 +197,10 @@ def _self_service_steps(obs: Observed) -> list[Step]:
                 "policy",
                 SELF_SERVICE_POLICY_NAME,
                 f"to group {GROUP_NAME}",
-                params={"group": GROUP_NAME, "arn": self_service_policy_arn(obs.account_id)},
+                params={
+                    "group": GROUP_NAME,
+                    "arn": self_service_policy_arn(obs.account_id, partition_of(obs.caller_arn)),
+                },
                 api_action="iam:AttachGroupPolicy",
             )
         )
@@ -351,7 +358,7 @@ def plan_service(obs: Observed, name: str, add: bool = True) -> Plan:
                 "policy",
                 svc.policy_name,
                 f"from group {GROUP_NAME}",
-                params={"group": GROUP_NAME, "arn": svc.policy_arn},
+                params={"group": GROUP_NAME, "arn": svc.arn_in(partition_of(obs.caller_arn))},
                 api_action="iam:DetachGroupPolicy",
             )
         )
