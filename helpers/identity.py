@@ -114,6 +114,24 @@ def classify_arn(arn: str, user_id: str = "") -> Identity:
     return Identity(account, arn, OTHER, resource, user_id)
 
 
+# AWS: ListAccessKeys, CreateAccessKey, UpdateAccessKey, DeleteAccessKey (and other calls that default to the
+# caller) say "If a temporary access key is used, then UserName is required": the root user has no UserName,
+# so a root session from `aws login` cannot list or change the root's access keys from code.
+TEMPORARY_NEEDS_USERNAME = (
+    "These are short-lived credentials (an ASIA key with a session token, as `aws login` gives): AWS needs a "
+    "UserName for {action} with them, and the root user has none."
+)
+
+
+def uses_temporary_credentials(session: boto3.Session) -> bool:
+    """True when *session* signs with temporary credentials (a session token; ``ASIA`` key IDs): no API call."""
+    creds = session.get_credentials()
+    if creds is None:
+        return False
+    frozen = creds.get_frozen_credentials()
+    return bool(frozen.token) or (frozen.access_key or "").startswith("ASIA")
+
+
 def who_am_i(session: boto3.Session) -> Identity:
     """Ask STS who *session*'s credentials belong to; botocore's errors propagate (callers explain them)."""
     answer = aws.client(session, "sts").get_caller_identity()

@@ -93,7 +93,7 @@ def test_profiles_are_listed_with_their_kind_and_no_secret(files):
         "temp": "temporary keys",
         "sso-dev": "IAM Identity Center (SSO)",
         "admin": "role",
-        "signed-in": "aws login",
+        "signed-in": "short-lived (aws login)",
         "tool": "credential process",
     }
     assert found["default"].region == "eu-west-1"

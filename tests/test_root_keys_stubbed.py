@@ -259,3 +259,40 @@ def test_root_without_keys_has_nothing_to_do(stubs):
     observed_root(stubs, keys=())
     result = delete_root_keys(session(), accepted=ACCEPT_SENTENCE, practice=False)
     assert result.ok and not result.root_session_closed and "nothing to delete" in result.lines()[0]
+
+
+# --- temporary root credentials (`aws login`): AWS wants a UserName for key calls with an ASIA key ----------
+
+TEMP_KEY = "ASIAROOTLOGIN0000001"
+
+
+def temp_root_session():
+    return boto3.Session(
+        aws_access_key_id=TEMP_KEY, aws_secret_access_key=SECRET, aws_session_token="token", region_name="us-east-1"
+    )
+
+
+def test_temporary_root_credentials_never_list_keys_and_say_why_no_keys_is_good(stubs):
+    from helpers.identity import uses_temporary_credentials
+
+    assert uses_temporary_credentials(temp_root_session()) and not uses_temporary_credentials(session())
+    who(stubs, key_id=TEMP_KEY)
+    # Only the summary: a ListAccessKeys here would be a pending-call failure of the Stubber (AWS refuses it).
+    stubs.stub(TEMP_KEY, "iam").add_response("get_account_summary", {"SummaryMap": {"AccountAccessKeysPresent": 0}})
+    obs = observe(temp_root_session())
+    assert obs.caller_is_root and obs.situation == ROOT_NO_KEYS and obs.done
+    assert (
+        "You signed in with `aws login`: no root access keys exist, which is what this notebook wants." in obs.lines()
+    )
+
+
+def test_temporary_root_credentials_with_root_keys_left_point_to_the_console(stubs):
+    who(stubs, key_id=TEMP_KEY)
+    stubs.stub(TEMP_KEY, "iam").add_response("get_account_summary", {"SummaryMap": {"AccountAccessKeysPresent": 1}})
+    obs = observe(temp_root_session())
+    assert not obs.done and not obs.can_delete
+    assert "need a UserName" in " ".join(obs.lines())
+    who(stubs, key_id=TEMP_KEY)
+    stubs.stub(TEMP_KEY, "iam").add_response("get_account_summary", {"SummaryMap": {"AccountAccessKeysPresent": 1}})
+    with pytest.raises(WalkthroughError, match="delete them in the console"):
+        deactivate_root_keys(temp_root_session())

@@ -36,7 +36,7 @@ KIND_STATIC = "static keys"
 KIND_TEMPORARY = "temporary keys"
 KIND_SSO = "IAM Identity Center (SSO)"
 KIND_ROLE = "role"
-KIND_LOGIN = "aws login"
+KIND_LOGIN = "short-lived (aws login)"  # login_session, written by `aws login` (AWS CLI v2.32+)
 KIND_PROCESS = "credential process"
 KIND_NONE = "no credentials"
 

@@ -23,6 +23,7 @@ from helpers.identity import who_am_i
 from helpers.plan import Change, Plan
 from helpers.root_keys.observe import (
     DENIED,
+    NOT_ROOT_KEYS_PRESENT,
     ROOT_PROFILE,
     USER_PROFILE,
     Observation,
@@ -180,6 +181,9 @@ class CheckResult:
 
 def _root_observation(session: boto3.Session, action: str) -> Observation:
     obs = observe(session)
+    if obs.caller_is_root and obs.situation == NOT_ROOT_KEYS_PRESENT:
+        # Short-lived root credentials (aws login): AWS wants a UserName for key calls, and root has none.
+        raise WalkthroughError(obs.note + "\n" + "\n".join(console_steps()))
     if not obs.caller_is_root:
         raise WalkthroughError(
             f"{obs.caller_arn} is not the root user, so it cannot {action} the root's access keys: this needs the "

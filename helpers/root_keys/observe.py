@@ -14,9 +14,16 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import error_code, explain
-from helpers.identity import who_am_i
+from helpers.identity import uses_temporary_credentials, who_am_i
 
 ROOT_PROFILE = "root-keys"
+# The good outcome of `aws login`: the root user works with short-lived credentials and never had keys.
+LOGIN_NO_KEYS = "You signed in with `aws login`: no root access keys exist, which is what this notebook wants."
+LOGIN_KEYS_LEFT = (
+    "You signed in with `aws login` (short-lived credentials), but the account summary says the root user still "
+    "has access keys. AWS lets short-lived root credentials neither list nor delete them (such calls need a "
+    "UserName, and the root user has none): delete them in the console (steps below)."
+)
 USER_PROFILE = "aml-packt"
 
 # The situations notebook 03 can find the account in.
@@ -105,9 +112,11 @@ class Observation:
         if self.situation == ROOT_NO_KEYS:
             # A fact, not a verdict: after step 3 this line sits above "Deleted root access key ...", and the
             # form's plan line says "Nothing to do" or "Done" (issue 13: status lines must agree).
-            return [who, "The root user has no access keys."]
+            return [who, "The root user has no access keys."] + ([self.note] if self.note else [])
         if self.situation == KEYS_GONE:
             return [who, "The account summary says the root user has no access keys (AccountAccessKeysPresent = 0)."]
+        if self.situation == NOT_ROOT_KEYS_PRESENT and self.caller_is_root and self.note:
+            return [who, self.note]
         if self.situation == NOT_ROOT_KEYS_PRESENT:
             return [
                 who,
@@ -161,6 +170,12 @@ def list_root_keys(session: boto3.Session) -> tuple[RootKey, ...]:
 def observe(session: boto3.Session) -> Observation:
     """Where the root's keys stand, seen from *session* (root: lists them; anyone else: the summary)."""
     me = who_am_i(session)
+    if me.is_root and uses_temporary_credentials(session):
+        # ListAccessKeys with temporary credentials needs a UserName; the root user has none: ask the summary.
+        present = keys_present(session)
+        if present:
+            return Observation(me.account_id, me.arn, True, NOT_ROOT_KEYS_PRESENT, (), True, None, LOGIN_KEYS_LEFT)
+        return Observation(me.account_id, me.arn, True, ROOT_NO_KEYS, (), False, None, LOGIN_NO_KEYS)
     if me.is_root:
         keys = list_root_keys(session)
         situation = ROOT_WITH_KEYS if keys else ROOT_NO_KEYS
