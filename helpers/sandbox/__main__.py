@@ -21,12 +21,31 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     start = sub.add_parser("start", help="start the sandbox (or reuse the running one)")
     start.add_argument("--port", type=int, default=None, help="listen on this port (default: a free one)")
+    start.add_argument(
+        "--lag",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="lag like AWS: new keys usable only after SECONDS, credential report reused for 4 hours, "
+        "AccountAccessKeysPresent settles late (0 turns it off; kept until changed)",
+    )
+    start.add_argument(
+        "--mfa-sessions",
+        choices=("on", "off"),
+        default=None,
+        help="an IAM user adding a second MFA device or deactivating one needs an MFA session, as on AWS "
+        "(kept until changed)",
+    )
     sub.add_parser("status", help="say whether it runs: port, pid, uptime, scenario")
     reset = sub.add_parser(
         "reset", help="start over (the only command that does) as a new account, a messy one, or a checkpoint"
     )
     group = reset.add_mutually_exclusive_group()
-    group.add_argument("--scenario", default="new-account", help="new-account (default) or messy-account")
+    group.add_argument(
+        "--scenario",
+        default="new-account",
+        help="new-account (default), messy-account, console-login or member-account",
+    )
     group.add_argument("--at", metavar="NN", default=None, help="the state at the start of notebook NN (00-06)")
     sub.add_parser("stop", help="stop the sandbox (its state is saved; start brings it back)")
     sub.add_parser("env", help="print export lines so the AWS CLI and boto3 use the sandbox's profiles")
@@ -44,6 +63,18 @@ def main(argv: list[str] | None = None) -> int:
             info = server.start(port=args.port)
             if info.note:
                 print(info.note)
+            changes = {}
+            if args.lag is not None:
+                changes["lag"] = max(0.0, args.lag)
+            if args.mfa_sessions is not None:
+                changes["mfa_sessions"] = args.mfa_sessions == "on"
+            if changes:
+                from helpers.sandbox import console
+
+                now = console.options(**changes)
+                lag_text = f"lags {now['lag']:g} s like AWS" if now.get("lag") else "does not lag"
+                mfa_text = "needs" if now.get("mfa_sessions") else "does not need"
+                print(f"The practice account {lag_text}, and {mfa_text} MFA sessions for MFA device changes.")
             if info.reused:
                 print(info.summary())
                 lost = server.lost_note()

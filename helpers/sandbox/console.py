@@ -140,3 +140,43 @@ def wipe_account(scenario: str, home: Path | None = None, fresh: bool = False) -
 def issued_secrets(home: Path | None = None) -> list[str]:
     """Every secret the practice account handed out or was given since it started (for the test suite's leak search)."""
     return list(_post("/_sandbox/issued-secrets", home=home).get("secrets", []))
+
+
+class TemporaryCredentials(NamedTuple):
+    """Temporary credentials (``ASIA…`` key, secret, session token); secrets never in a repr."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: str
+
+    def __repr__(self) -> str:
+        return (
+            f"TemporaryCredentials(access_key_id={self.access_key_id!r}, secret_access_key='****', "
+            f"session_token='****', expiration={self.expiration!r})"
+        )
+
+    __str__ = __repr__
+
+
+def root_login(hours: float = 12, home: Path | None = None) -> TemporaryCredentials:
+    """``aws login`` as the root user: temporary root credentials for the CLI and SDK (scenario console-login)."""
+    data = _post("/_sandbox/root/login", {"hours": hours}, home=home)
+    return TemporaryCredentials(
+        data["access_key_id"], data["secret_access_key"], data["session_token"], data["expiration"]
+    )
+
+
+def remove_root_credentials(home: Path | None = None) -> None:
+    """Organizations' central root access management: remove the root's keys, password and MFA (member-account)."""
+    _post("/_sandbox/root/remove-credentials", home=home)
+
+
+def options(home: Path | None = None, **changes) -> dict:
+    """The practice account's switches (``lag`` seconds, ``mfa_sessions``), after applying *changes*; saved."""
+    return dict(_post("/_sandbox/options", changes, home=home).get("options", {}))
+
+
+def mfa_seed(serial: str, home: Path | None = None) -> str | None:
+    """The seed of an IAM user's virtual MFA device (the simulated authenticator and tests compute codes)."""
+    return _post("/_sandbox/mfa-seed", {"serial": serial}, home=home).get("seed")

@@ -118,6 +118,14 @@ def write_profile(p: SandboxPaths, name: str, key_id: str, secret: str, endpoint
     _write(p.config, config)
 
 
+def write_session_profile(p: SandboxPaths, name: str, key_id: str, secret: str, token: str, endpoint_url: str) -> None:
+    """A profile holding temporary credentials (``aws_session_token``), as the CLI keeps ``aws login``'s."""
+    write_profile(p, name, key_id, secret, endpoint_url)
+    creds = _read(p.credentials)
+    _set_section(creds, name, {"aws_session_token": token})
+    _write(p.credentials, creds)
+
+
 def remove_profile(p: SandboxPaths, name: str) -> None:
     """Remove a profile from both files (no-op when absent)."""
     for path, section in ((p.credentials, name), (p.config, "default" if name == "default" else f"profile {name}")):

@@ -42,7 +42,7 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from helpers.sandbox import _totp, persist
+from helpers.sandbox import _totp, lag, persist, sessions
 
 log = logging.getLogger("helpers.sandbox.server")
 
@@ -86,6 +86,9 @@ PERSISTED = (
     "backdated",
     "console_passwords",
     "issued_secrets",
+    "sessions",
+    "options",
+    "lag_state",
 )
 
 # Requests that only read: no save after them. Anything else that succeeds is saved (a save too
@@ -175,6 +178,8 @@ class RootState:
     mfa_seed: str | None = field(default=None, repr=False)
     mfa_enabled: datetime | None = None
     pending_seed: str | None = field(default=None, repr=False)
+    # False once the root's credentials were removed centrally (scenario member-account).
+    password_present: bool = True
 
 
 @dataclass
@@ -298,6 +303,11 @@ class RootLayer:
         # passwords), kept in memory only and never logged: the test suite's leak search asks for
         # them through the token-protected ``/_sandbox/issued-secrets`` (a reset keeps them).
         self.issued_secrets: set[str] = set()
+        # Temporary credentials (``sessions``), the practice account's switches (``options``: kept
+        # by a reset) and the lag's bookkeeping (``lag``).
+        self.sessions: dict[str, dict] = {}
+        self.options: dict = {}
+        self.lag_state: dict = {}
 
     # ------------------------------------------------------------------ WSGI plumbing
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -525,7 +535,12 @@ class RootLayer:
         try:
             if req.key_id is None:
                 raise ApiError("MissingAuthenticationToken", "Request is missing Authentication Token")
+            lag.check_key(self, req.key_id)
             root_key = self._root_key(req.key_id)
+            temporary = sessions.find(self, req.key_id) if root_key is None else None
+            if temporary is not None:
+                caller = "root-session" if temporary["principal"] == sessions.ROOT else "user-session"
+                return (*sessions.handle(self, req, temporary), f"{label} caller={caller}")
             if root_key is not None:
                 return (*self._as_root(req, root_key), f"{label} caller=root")
             if req.key_id in self.root.retired_keys or req.key_id in self.inactive_user_keys:
@@ -641,6 +656,7 @@ class RootLayer:
 
     def _root_CreateAccessKey(self, req: Request, key: RootKey) -> tuple[str, list, bytes]:
         new = self.create_root_key()
+        lag.note_new_key(self, new.key_id)  # the console's key is handed over settled; the API's lags
         return self._ok(
             req,
             f"<AccessKey><AccessKeyId>{new.key_id}</AccessKeyId><SecretAccessKey>{new.secret}</SecretAccessKey>"
@@ -661,6 +677,7 @@ class RootLayer:
 
     def _root_DeleteAccessKey(self, req: Request, key: RootKey) -> tuple[str, list, bytes]:
         target = self._root_target(req)
+        lag.root_keys_changed(self, len(self.root.keys))
         self.root.keys.remove(target)
         self.root.retired_keys.add(target.key_id)
         return self._ok(req, None)
@@ -704,12 +721,16 @@ class RootLayer:
         if len(self.root.keys) >= MAX_KEYS:
             raise ApiError("LimitExceeded", f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS}")
         key = RootKey(new_key_id(), new_secret(), _now())
+        lag.root_keys_changed(self, len(self.root.keys))
         self.root.keys.append(key)
         self.issued_secrets.add(key.secret)
         return key
 
     # ------------------------------------------------------------------ everyone else
     def _as_other(self, req: Request) -> tuple[str, list, bytes]:
+        answered = sessions.long_term_user(self, req)
+        if answered is not None:
+            return answered
         return self._forward(req, auth=True)
 
     def _forward(self, req: Request, auth: bool) -> tuple[str, list, bytes]:
@@ -721,7 +742,7 @@ class RootLayer:
             )
         if req.service == "iam" and (not auth or self._may_attempt(req)):
             self._check_before(req)
-        local = self._answer_here(req, auth)
+        local = self._answer_here(req, auth) or lag.answer_report(self, req)
         if local is not None:
             return local
         req.environ["wsgi.input"] = io.BytesIO(req.body)
@@ -933,6 +954,9 @@ class RootLayer:
             self.mfa_seeds.pop(req.params.get("SerialNumber", ""), None)
         elif action == "ListAccessKeys":
             text = self._rewrite_key_dates(text)
+        elif action == "CreateAccessKey":
+            lag.note_new_key(self, _unescape(_xml_text(text, "AccessKeyId") or ""))
+
         elif action == "UpdateAccessKey":
             key_id = req.params.get("AccessKeyId", "")
             if req.params.get("Status") == "Inactive":
@@ -943,6 +967,8 @@ class RootLayer:
             self.inactive_user_keys.discard(req.params.get("AccessKeyId", ""))
         elif action in ("CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"):
             text = self._fix_login_profile(req, text)
+        if action in ("GenerateCredentialReport", "GetCredentialReport"):
+            lag.after_report(self, req, text.encode("utf-8"))
         return text.encode("utf-8")
 
     def _remember_secrets(self, req: Request, text: str) -> None:
@@ -1036,18 +1062,31 @@ class RootLayer:
                 continue
         return parsed
 
-    def _user_allowed(self, name: str, action: str, resource: str) -> bool:
-        """IAM's verdict for one action: an explicit Deny wins, else any Allow (Resource variables filled in)."""
+    def _user_allowed(self, name: str, action: str, resource: str, context: dict | None = None) -> bool:
+        """IAM's verdict for one action: an explicit Deny wins, else any Allow (Resource variables filled in).
+
+        Conditions: ``Bool``/``BoolIfExists`` on ``aws:MultiFactorAuthPresent`` are evaluated against
+        *context* (long-term keys: the key is absent); a statement with any other condition does not
+        apply (it neither allows nor denies). ``NotAction`` is honoured.
+        """
         allowed = False
         for document in self._user_policies(name):
             statements = document.get("Statement", [])
             for statement in statements if isinstance(statements, list) else [statements]:
-                actions = statement.get("Action", [])
                 resources = statement.get("Resource", [])
-                actions = [actions] if isinstance(actions, str) else actions
                 resources = [resources] if isinstance(resources, str) else resources
                 resources = [r.replace("${aws:username}", name) for r in resources]
-                if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+                if "NotAction" in statement:
+                    not_actions = statement["NotAction"]
+                    not_actions = [not_actions] if isinstance(not_actions, str) else not_actions
+                    if any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in not_actions):
+                        continue
+                else:
+                    actions = statement.get("Action", [])
+                    actions = [actions] if isinstance(actions, str) else actions
+                    if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+                        continue
+                if "Condition" in statement and not sessions.condition_matches(statement["Condition"], context or {}):
                     continue
                 if resource != "*" and not any(fnmatch.fnmatchcase(resource, r) for r in resources):
                     continue
@@ -1065,8 +1104,9 @@ class RootLayer:
 
     def _rewrite_summary(self, text: str) -> str:
         facts = {
-            "AccountAccessKeysPresent": 1 if self.root.keys else 0,
+            "AccountAccessKeysPresent": lag.keys_present(self, 1 if self.root.keys else 0),
             "AccountMFAEnabled": 1 if self.root.mfa_enabled else 0,
+            "AccountPasswordPresent": 1 if self.root.password_present else 0,
         }
         for name, value in facts.items():
             text, count = re.subn(rf"(<key>{name}</key>\s*<value>)\d+(</value>)", rf"\g<1>{value}\g<2>", text)
@@ -1083,7 +1123,7 @@ class RootLayer:
             "<root_account>",
             self.root_arn,
             self.root.created.strftime(REPORT_DATE),
-            "not_supported",  # password_enabled
+            "not_supported" if self.root.password_present else "false",  # password_enabled
             "no_information",  # password_last_used: the sandbox root never signs in to a console
             "not_supported",  # password_last_changed
             "not_supported",  # password_next_rotation
@@ -1247,6 +1287,10 @@ class RootLayer:
             "/_sandbox/root/mfa/enable": self.console_enable_mfa,
             "/_sandbox/root/mfa/remove": self.console_remove_mfa,
             "/_sandbox/backdate-key": self.console_backdate_key,
+            "/_sandbox/root/login": lambda d: sessions.root_login(self, float(d.get("hours") or sessions.LOGIN_HOURS)),
+            "/_sandbox/root/remove-credentials": self.console_remove_root_credentials,
+            "/_sandbox/options": self.console_options,
+            "/_sandbox/mfa-seed": lambda d: {"seed": self.mfa_seeds.get(str(d.get("serial", "")))},
             "/_sandbox/issued-secrets": lambda d: {"secrets": sorted(self.issued_secrets)},
         }
         handler = handlers.get(path)
@@ -1278,6 +1322,8 @@ class RootLayer:
         self.inactive_user_keys.clear()
         self.backdated.clear()
         self.console_passwords.clear()
+        self.sessions.clear()
+        self.lag_state.clear()
         self.scenario = str(data.get("scenario") or "empty")
         if wipe:
             self.warm_up()
@@ -1324,6 +1370,7 @@ class RootLayer:
     def console_delete_root_key(self, data: dict) -> dict:
         """Console: "Delete" a root key (no key needed to sign, unlike the API)."""
         key = self._console_root_key(data)
+        lag.root_keys_changed(self, len(self.root.keys))
         self.root.keys.remove(key)
         self.root.retired_keys.add(key.key_id)
         return {"ok": True}
@@ -1376,3 +1423,20 @@ class RootLayer:
         else:
             self.backdated[key_id] = moment
         return {"ok": True}
+
+    def console_remove_root_credentials(self, data: dict) -> dict:
+        """Organizations' central root access management: the root's keys, password and MFA removed."""
+        for key in list(self.root.keys):
+            lag.root_keys_changed(self, len(self.root.keys))
+            self.root.keys.remove(key)
+            self.root.retired_keys.add(key.key_id)
+        self.root.mfa_serial = self.root.mfa_seed = self.root.pending_seed = None
+        self.root.mfa_enabled = None
+        self.root.password_present = False
+        self.sessions = {k: s for k, s in self.sessions.items() if s.get("principal") != sessions.ROOT}
+        return {"ok": True}
+
+    def console_options(self, data: dict) -> dict:
+        """Read or set the practice account's switches (``lag`` seconds, ``mfa_sessions``); saved with its state."""
+        self.options.update(sessions.clean_options(data))
+        return {"options": dict(self.options)}

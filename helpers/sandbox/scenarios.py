@@ -8,10 +8,12 @@ Used by ``python -m helpers.sandbox reset`` and by the test suite.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import secrets
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -27,6 +29,9 @@ from helpers.textfiles import write_atomic
 USER = "AML@Packt"
 GROUP = "aml-packt-users"
 ROOT_PROFILE = "root-keys"
+LOGIN_PROFILE = "root-login"  # console-login: what `aws login` as the root user leaves for the CLI and SDK
+ADMIN_USER = "Admin"  # member-account: the administrator IAM user the learner works through
+ADMIN_PROFILE = "admin"
 USER_PROFILE = "aml-packt"
 USER_DEVICE = DEFAULT_DEVICE_NAME  # the virtual MFA device notebook 04 creates for AML@Packt
 GROUP_POLICIES = (
@@ -46,11 +51,18 @@ CIS_PASSWORD_POLICY = {
 }
 
 SCENARIOS = {
-    "new-account": "The book's start: the root user has one active access key pair (in rootkey.csv) and "
-    "no MFA; no IAM users, no profiles.",
+    "new-account": "The book's start: the account after the learner created a root access key as the book "
+    "says (AWS creates none); the root user has that one active key pair (in rootkey.csv) and no MFA; no IAM "
+    "users, no profiles.",
     "messy-account": "For audit practice: a root key used recently, a user with a console password and no "
     "MFA, a 100-day-old key, a user with two active keys, a policy attached directly to a user, no "
     "password policy.",
+    "console-login": "Today's way in: the root user has no access keys; it signed in to the console and ran "
+    "`aws login`, which left temporary root credentials (an ASIA key with a session token, for 12 hours) in "
+    "profile root-login; no MFA, no IAM users.",
+    "member-account": "A member account of an AWS Organization whose root credentials were removed centrally: "
+    "the root user has no access keys, no password and no MFA; you work as the administrator IAM user Admin "
+    "(AdministratorAccess) through profile admin.",
 }
 CHECKPOINTS = {
     "00": "Start of notebook 00: a new account.",
@@ -112,21 +124,61 @@ def build(name: str, home: Path, url: str, fresh: bool = False) -> None:
     p = files.paths(home)
     console.wipe_account(name, home=home, fresh=fresh)
     files.wipe(p)
-    root_key = console.create_root_access_key(home=home)
-    files.write_rootkey_csv(p, root_key.access_key_id, root_key.secret_access_key)
-    active: str | None = None
-    if name == "messy-account":
-        active = _messy(p, url, root_key, home)
-    elif name.startswith("checkpoint-"):
-        active = _checkpoint(int(name[-2:]), p, url, root_key, home)
+    with _settled(home):  # a scenario is an account whose changes have settled: no lag while building it
+        if name in ("console-login", "member-account"):
+            active = _console_login(p, url, home) if name == "console-login" else _member_account(p, url, home)
+        else:
+            root_key = console.create_root_access_key(home=home)
+            files.write_rootkey_csv(p, root_key.access_key_id, root_key.secret_access_key)
+            active = None
+            if name == "messy-account":
+                active = _messy(p, url, root_key, home)
+            elif name.startswith("checkpoint-"):
+                active = _checkpoint(int(name[-2:]), p, url, root_key, home)
     write_atomic(p.scenario_json, json.dumps({"scenario": name}) + "\n")
     _remember_profile(home, active)
 
 
-def _client(url: str, key_id: str, secret: str, service: str):
+def _client(url: str, key_id: str, secret: str, service: str, token: str | None = None):
     # Explicit keys and endpoint: never the environment's keys, never a real AWS endpoint.
-    session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=files.REGION)
+    session = boto3.session.Session(
+        aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token, region_name=files.REGION
+    )
     return session.client(service, endpoint_url=url, config=_CLIENT_CONFIG)
+
+
+@contextlib.contextmanager
+def _settled(home: Path) -> Iterator[None]:
+    lag_seconds = console.options(home=home).get("lag") or 0
+    if not lag_seconds:
+        yield
+        return
+    console.options(home=home, lag=0)
+    try:
+        yield
+    finally:
+        console.options(home=home, lag=lag_seconds)
+
+
+def _console_login(p: files.SandboxPaths, url: str, home: Path) -> str:
+    """No root keys; `aws login` as the root user left temporary credentials in profile root-login."""
+    login = console.root_login(home=home)
+    files.write_session_profile(
+        p, LOGIN_PROFILE, login.access_key_id, login.secret_access_key, login.session_token, url
+    )
+    return LOGIN_PROFILE
+
+
+def _member_account(p: files.SandboxPaths, url: str, home: Path) -> str:
+    """The management account made this account an administrator, then removed the root's credentials."""
+    login = console.root_login(hours=1, home=home)
+    iam = _client(url, login.access_key_id, login.secret_access_key, "iam", token=login.session_token)
+    iam.create_user(UserName=ADMIN_USER)
+    iam.attach_user_policy(UserName=ADMIN_USER, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+    files.write_profile(p, ADMIN_PROFILE, key["AccessKeyId"], key["SecretAccessKey"], url)
+    console.remove_root_credentials(home=home)  # also ends the root's sessions
+    return ADMIN_PROFILE
 
 
 def _strong_password() -> str:

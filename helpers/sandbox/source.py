@@ -6,6 +6,7 @@ Notebook 00's account picker lists it first; every later notebook gets its AWS f
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -47,16 +48,29 @@ class SandboxAccount:
 
     def describe(self) -> str:
         """One sentence for notebook 00's picker (and, after a start that lost the saved state, what was lost)."""
+        who = {
+            "console-login": "its root user has no access keys and signed in with `aws login` (temporary "
+            "credentials in profile root-login)",
+            "member-account": "a member of an AWS Organization whose root user has no keys and no password; "
+            "you work as the administrator IAM user Admin (profile admin)",
+        }.get(self._scenario(), "its root user has one access key and no MFA")
         text = (
-            f"A brand-new AWS account (ID {server.ACCOUNT_ID}) simulated on this computer: its root user "
-            "has one access key and no MFA, nothing you do reaches real AWS, it keeps your work when stopped, "
-            "and `python -m helpers.sandbox reset` starts it over."
+            f"A brand-new AWS account (ID {server.ACCOUNT_ID}) simulated on this computer: {who}, nothing you do "
+            "reaches real AWS, it keeps your work when stopped, and `python -m helpers.sandbox reset` starts it over."
         )
         try:
             lost = server.lost_note(self._home)
         except Exception:  # noqa: BLE001 - a description must never fail; the state folder check speaks elsewhere
             lost = ""
         return f"{text} {lost}" if lost else text
+
+    def _scenario(self) -> str:
+        """The scenario the practice account was last reset to ("" if unknown)."""
+        try:
+            path = files.paths(server.home_dir(self._home)).scenario_json
+            return str(json.loads(path.read_text()).get("scenario", ""))
+        except (OSError, ValueError, AttributeError):
+            return ""
 
     # Optional hooks (see helpers.sources.PracticeHooks); callers reach them with getattr.
 

@@ -1,0 +1,96 @@
+"""A stricter practice account that lags like AWS (option ``lag``, in seconds; 0 or absent: off).
+
+Switched on by ``python -m helpers.sandbox start --lag SECONDS`` or the environment variable
+``AML_SANDBOX_LAG=SECONDS`` of the process that starts the server; saved with the account's state
+(a stop/start keeps it; ``--lag 0`` turns it off; a reset keeps it too). With it on:
+
+- a new access key (the root's or an IAM user's, hence also a new user's first key) is refused with
+  ``InvalidClientTokenId`` until *lag* seconds after its creation, as IAM's eventual consistency does;
+- the credential report is reused for 4 hours: GenerateCredentialReport answers ``COMPLETE`` and
+  GetCredentialReport the report made the first time (AWS regenerates at most every 4 hours);
+- ``AccountAccessKeysPresent`` in GetAccountSummary keeps its old value until *lag* seconds after
+  the root's key count changed.
+
+Times are wall-clock epochs, so the state means the same after a restart.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from helpers.sandbox.root import Request, RootLayer
+
+REPORT_REUSE_SECONDS = 4 * 3600
+
+
+def seconds(layer: RootLayer) -> float:
+    """The lag in seconds (0: the account does not lag)."""
+    try:
+        return float(layer.options.get("lag") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def note_new_key(layer: RootLayer, key_id: str) -> None:
+    """Remember when a new access key was made (only while the account lags)."""
+    if seconds(layer) > 0 and key_id:
+        layer.lag_state.setdefault("born", {})[key_id] = time.time()
+
+
+def check_key(layer: RootLayer, key_id: str | None) -> None:
+    """InvalidClientTokenId for a key younger than the lag (then it is forgotten)."""
+    from helpers.sandbox.root import ApiError
+
+    born = layer.lag_state.get("born") or {}
+    if not key_id or key_id not in born:
+        return
+    if time.time() - born[key_id] < seconds(layer):
+        raise ApiError("InvalidClientTokenId", "The security token included in the request is invalid.")
+    del born[key_id]
+
+
+def root_keys_changed(layer: RootLayer, before: int) -> None:
+    """Remember the value AccountAccessKeysPresent showed before the root's keys changed."""
+    if seconds(layer) <= 0:
+        return
+    shown = layer.lag_state.get("summary")
+    if shown and time.time() < shown["until"]:
+        before = shown["value"]  # still settling from an earlier change: the old value stays
+    layer.lag_state["summary"] = {"value": 1 if before else 0, "until": time.time() + seconds(layer)}
+
+
+def keys_present(layer: RootLayer, actual: int) -> int:
+    """AccountAccessKeysPresent as the summary shows it: the old value while it settles."""
+    shown = layer.lag_state.get("summary")
+    if shown and time.time() < shown["until"]:
+        return shown["value"]
+    return actual
+
+
+def answer_report(layer: RootLayer, req: Request):
+    """GenerateCredentialReport / GetCredentialReport from the 4-hour-old report, if there is one."""
+    if seconds(layer) <= 0 or req.service != "iam":
+        return None
+    report = layer.lag_state.get("report")
+    fresh = report is not None and time.time() - report["generated"] < REPORT_REUSE_SECONDS
+    if req.action == "GenerateCredentialReport" and fresh:
+        return layer._ok(req, "<State>COMPLETE</State><Description>No report generation needed.</Description>")
+    if req.action == "GetCredentialReport" and fresh and report.get("payload"):
+        return layer._bytes(200, "text/xml", report["payload"].encode("utf-8"))
+    return None
+
+
+def after_report(layer: RootLayer, req: Request, payload: bytes) -> None:
+    """Remember when a report was generated, and the first report read after that."""
+    if seconds(layer) <= 0:
+        return
+    if req.action == "GenerateCredentialReport":
+        layer.lag_state["report"] = {"generated": time.time(), "payload": None}
+    elif req.action == "GetCredentialReport":
+        report = layer.lag_state.get("report")
+        if report is None:
+            report = layer.lag_state["report"] = {"generated": time.time(), "payload": None}
+        if not report.get("payload"):
+            report["payload"] = payload.decode("utf-8")

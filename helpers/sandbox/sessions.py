@@ -1,0 +1,322 @@
+"""Temporary credentials in the practice account: ``aws login`` for the root user, and MFA sessions.
+
+Two kinds, both ``ASIA…`` key IDs with a session token, kept in the root layer's ``sessions``
+(saved with the rest of its state, so they survive a stop, until they expire):
+
+- **root login sessions** (scenario ``console-login``): what ``aws login`` hands the CLI and SDK
+  after the root user signs in to the console; they act as the root user (GetCallerIdentity answers
+  the root ARN, ListAccessKeys without UserName lists the root's own keys).
+- **MFA sessions** from ``sts:GetSessionToken`` with ``SerialNumber`` + ``TokenCode``: the code is
+  checked against the device's seed; the session acts as the IAM user, with
+  ``aws:MultiFactorAuthPresent`` true. Without a device they carry it false.
+
+The MFA rule (``options["mfa_sessions"]``, off by default, env ``AML_SANDBOX_MFA_SESSIONS=1``): an
+IAM user adding a second MFA device to itself or deactivating one of its own, signed with long-term
+keys, is refused as AWS refuses it; in an MFA session it goes ahead.
+
+Requests signed with session credentials are authorised here, by the layer's own policy evaluator
+(``RootLayer._user_allowed``: Action/NotAction, Resource with ``${aws:username}``, and conditions
+``Bool``/``BoolIfExists`` on ``aws:MultiFactorAuthPresent``; a statement with any other condition
+is treated as not matching, so it neither allows nor denies), then carried out by moto as the user.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import time
+from html import escape
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+import pyotp
+
+from helpers.sandbox import _totp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from helpers.sandbox.root import Request, RootLayer
+
+ROOT = "<root>"
+LOGIN_HOURS = 12  # what `aws login` hands the CLI lasts up to 12 hours
+DEFAULT_SESSION_SECONDS = 12 * 3600  # GetSessionToken's default for IAM users
+# Actions that act on the caller itself when UserName is left out.
+SELF_ACTIONS = {
+    "ListAccessKeys",
+    "CreateAccessKey",
+    "UpdateAccessKey",
+    "DeleteAccessKey",
+    "GetUser",
+    "ListMFADevices",
+    "GetLoginProfile",
+    "EnableMFADevice",
+    "DeactivateMFADevice",
+    "ListGroupsForUser",
+    "ListAttachedUserPolicies",
+    "ListUserPolicies",
+}
+MFA_RULE_ACTIONS = {"EnableMFADevice", "DeactivateMFADevice"}
+
+
+def options_from_env(environ: dict | None = None) -> dict:
+    """Options the server process was started with (they override the saved ones; absent ones keep them)."""
+    env = os.environ if environ is None else environ
+    found: dict = {}
+    if env.get("AML_SANDBOX_MFA_SESSIONS", "") != "":
+        found["mfa_sessions"] = env["AML_SANDBOX_MFA_SESSIONS"].strip() not in ("0", "", "false", "no")
+    if env.get("AML_SANDBOX_LAG", "") != "":
+        try:
+            found["lag"] = max(0.0, float(env["AML_SANDBOX_LAG"]))
+        except ValueError:
+            pass
+    return found
+
+
+def clean_options(data: dict) -> dict:
+    """The options a ``/_sandbox/options`` request may set, typed."""
+    found: dict = {}
+    if "mfa_sessions" in data:
+        found["mfa_sessions"] = bool(data["mfa_sessions"])
+    if "lag" in data:
+        found["lag"] = max(0.0, float(data["lag"] or 0))
+    return found
+
+
+def _new_key_id() -> str:
+    return "ASIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
+
+
+def _new_secret() -> str:
+    return "".join(secrets.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def issue(layer: RootLayer, principal: str, seconds: int, mfa: bool) -> dict:
+    """New temporary credentials for *principal* (``ROOT`` or an IAM user's name)."""
+    now = time.time()
+    # Expired sessions are forgotten when new ones are made: the saved state stays small.
+    for key_id in [k for k, s in layer.sessions.items() if s["expires"] <= now]:
+        del layer.sessions[key_id]
+    cred = {
+        "key_id": _new_key_id(),
+        "secret": _new_secret(),
+        "token": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(96),
+        "expires": now + seconds,
+        "principal": principal,
+        "mfa": mfa,
+    }
+    layer.sessions[cred["key_id"]] = cred
+    layer.issued_secrets.update((cred["secret"], cred["token"]))
+    return cred
+
+
+def root_login(layer: RootLayer, hours: float = LOGIN_HOURS) -> dict:
+    """``aws login`` as the root user: temporary root credentials (console sign-in, so MFA if it has one)."""
+    cred = issue(layer, ROOT, int(hours * 3600), mfa=layer.root.mfa_enabled is not None)
+    return {
+        "access_key_id": cred["key_id"],
+        "secret_access_key": cred["secret"],
+        "session_token": cred["token"],
+        "expiration": _iso(cred["expires"]),
+    }
+
+
+def find(layer: RootLayer, key_id: str | None) -> dict | None:
+    """The temporary credentials with this key ID, if the account issued them."""
+    return layer.sessions.get(key_id or "")
+
+
+def _user_arn(layer: RootLayer, name: str) -> str:
+    return f"arn:aws:iam::{layer.account_id}:user/{name}"
+
+
+def handle(layer: RootLayer, req: Request, cred: dict):
+    """A request signed with temporary credentials: checked, authorised, then carried out."""
+    from helpers.sandbox.root import ApiError, RootKey, _now
+
+    if cred["expires"] <= time.time():
+        raise ApiError("ExpiredToken", "The security token included in the request is expired", status=403)
+    given = req.environ.get("HTTP_X_AMZ_SECURITY_TOKEN", "")
+    if not secrets.compare_digest(given.encode("latin-1", "replace"), cred["token"].encode("latin-1", "replace")):
+        raise ApiError("InvalidClientTokenId", "The security token included in the request is invalid.")
+    if not layer._signature_ok(req, cred["secret"]):
+        raise ApiError(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        )
+    if cred["principal"] == ROOT:
+        # A stand-in key object: the root's temporary credentials are not among its access keys.
+        return layer._as_root(req, RootKey(cred["key_id"], cred["secret"], _now()))
+    name = cred["principal"]
+    if req.service == "sts" and req.action == "GetCallerIdentity":
+        user_id = _user_id(layer, name)
+        return layer._ok(
+            req,
+            f"<Arn>{escape(_user_arn(layer, name))}</Arn><UserId>{user_id}</UserId>"
+            f"<Account>{layer.account_id}</Account>",
+        )
+    if req.service == "sts" and req.action == "GetSessionToken":
+        raise ApiError("AccessDenied", "Cannot call GetSessionToken with session credentials")
+    action = f"{req.service}:{req.action or '*'}"
+    resource = layer._mfa_resource(req, name) if req.service == "iam" else "*"
+    context = {"aws:MultiFactorAuthPresent": "true" if cred["mfa"] else "false"}
+    if not layer._user_allowed(name, action, resource, context):
+        raise ApiError(
+            "AccessDenied",
+            f"User: {escape(_user_arn(layer, name))} is not authorized to perform: {action} on resource: "
+            f"{escape(resource)}",
+        )
+    check_mfa_rule(layer, req, name, mfa=cred["mfa"])
+    if req.service == "iam" and req.action in SELF_ACTIONS and not req.params.get("UserName"):
+        _add_param(req, "UserName", name)
+    return layer._forward(req, auth=False)
+
+
+def _add_param(req: Request, name: str, value: str) -> None:
+    import io
+
+    req.params[name] = value
+    extra = urlencode({name: value}).encode()
+    req.body = req.body + (b"&" if req.body else b"") + extra
+    req.environ["wsgi.input"] = io.BytesIO(req.body)
+    req.environ["CONTENT_LENGTH"] = str(len(req.body))
+
+
+def _user_id(layer: RootLayer, name: str) -> str:
+    from helpers.sandbox.root import _unescape, _xml_text
+
+    _s, body = layer.moto_query("iam", "GetUser", {"UserName": name})
+    return _unescape(_xml_text(body, "UserId") or "")
+
+
+def user_key(layer: RootLayer, key_id: str) -> tuple[str, str] | None:
+    """(user name, secret) of an active IAM user access key, from moto's own store (same process)."""
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[layer.account_id]["aws"]
+    user = backend.get_user_from_access_key_id(key_id)
+    if user is None:
+        return None
+    for key in user.access_keys:
+        if key.access_key_id == key_id and key.status == "Active":
+            return user.name, key.secret_access_key
+    return None
+
+
+def get_session_token(layer: RootLayer, req: Request):
+    """``sts:GetSessionToken`` signed with an IAM user's long-term keys (None: not ours to answer)."""
+    from helpers.sandbox.root import ApiError
+
+    found = user_key(layer, req.key_id or "")
+    if found is None:
+        return None  # unknown or inactive key: moto gives AWS's answer
+    name, secret = found
+    if not layer._signature_ok(req, secret):
+        return None  # moto says SignatureDoesNotMatch
+    try:
+        seconds = int(req.params.get("DurationSeconds") or DEFAULT_SESSION_SECONDS)
+    except ValueError:
+        seconds = -1
+    if not 900 <= seconds <= 129600:
+        raise ApiError(
+            "ValidationError",
+            f"1 validation error detected: Value '{escape(str(req.params.get('DurationSeconds')))}' at "
+            "'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600",
+        )
+    serial, code = req.params.get("SerialNumber", ""), req.params.get("TokenCode", "")
+    mfa = False
+    if serial or code:
+        if not serial or not code:
+            raise ApiError("ValidationError", "SerialNumber and TokenCode must be given together.")
+        if serial not in _user_devices(layer, name):
+            raise ApiError("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", status=403)
+        seed = layer.mfa_seeds.get(serial)
+        step = _code_step(seed, code, layer.mfa_last_step.get(serial, -1)) if seed else None
+        if step is None:
+            raise ApiError(
+                "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", status=403
+            )
+        layer.mfa_last_step[serial] = step
+        mfa = True
+    cred = issue(layer, name, seconds, mfa=mfa)
+    return layer._ok(
+        req,
+        f"<Credentials><AccessKeyId>{cred['key_id']}</AccessKeyId>"
+        f"<SecretAccessKey>{cred['secret']}</SecretAccessKey><SessionToken>{cred['token']}</SessionToken>"
+        f"<Expiration>{_iso(cred['expires'])}</Expiration></Credentials>",
+    )
+
+
+def _code_step(seed: str, code: str, after_step: int) -> int | None:
+    """The step of one valid code newer than *after_step* (a code is good once, as on AWS)."""
+    totp = pyotp.TOTP(seed)
+    current = int(time.time() // _totp.STEP)
+    for step in range(current - _totp.STEPS_BACK, current + _totp.STEPS_AHEAD + 1):
+        if step > after_step and totp.at(step * _totp.STEP) == str(code).strip():
+            return step
+    return None
+
+
+def _user_devices(layer: RootLayer, name: str) -> list[str]:
+    from helpers.sandbox.root import _unescape, _xml_all
+
+    _s, body = layer.moto_query("iam", "ListMFADevices", {"UserName": name})
+    return [_unescape(s) for s in _xml_all(body, "SerialNumber")]
+
+
+def check_mfa_rule(layer: RootLayer, req: Request, name: str, mfa: bool) -> None:
+    """AccessDenied for an IAM user adding a second device to itself or deactivating its own, without MFA."""
+    from helpers.sandbox.root import ApiError
+
+    if mfa or not layer.options.get("mfa_sessions") or req.service != "iam" or req.action not in MFA_RULE_ACTIONS:
+        return
+    if (req.params.get("UserName") or name) != name:
+        return  # an administrator acting on another user: the policies alone decide
+    if req.action == "EnableMFADevice" and not _user_devices(layer, name):
+        return  # the first device needs no MFA session (there is nothing to sign in with yet)
+    arn = _user_arn(layer, name)
+    raise ApiError(
+        "AccessDenied",
+        f"User: {escape(arn)} is not authorized to perform: iam:{req.action} on resource: {escape(arn)} "
+        "with an explicit deny: this action needs an MFA session (aws:MultiFactorAuthPresent is false); "
+        "call sts:GetSessionToken with SerialNumber and TokenCode from an existing device, then sign with "
+        "the session's credentials.",
+        status=403,
+    )
+
+
+def long_term_user(layer: RootLayer, req: Request):
+    """IAM users' long-term keys: GetSessionToken answered here, and the MFA rule (None: carry on)."""
+    if req.service == "sts" and req.action == "GetSessionToken":
+        return get_session_token(layer, req)
+    if req.service == "iam" and req.action in MFA_RULE_ACTIONS and layer.options.get("mfa_sessions"):
+        found = user_key(layer, req.key_id or "")
+        if found is not None and layer._signature_ok(req, found[1]):
+            check_mfa_rule(layer, req, found[0], mfa=False)
+    return None
+
+
+def condition_matches(condition: dict, context: dict) -> bool | None:
+    """A statement's Condition block against *context*: True/False, or None if it uses anything else."""
+    if not isinstance(condition, dict):
+        return None
+    for operator, tests in condition.items():
+        if operator not in ("Bool", "BoolIfExists") or not isinstance(tests, dict):
+            return None
+        for key, wanted in tests.items():
+            if key.lower() != "aws:multifactorauthpresent":
+                return None
+            values = [wanted] if isinstance(wanted, (str, bool)) else list(wanted)
+            values = [str(v).lower() for v in values]
+            actual = context.get("aws:MultiFactorAuthPresent")
+            if actual is None:
+                if operator == "BoolIfExists":
+                    continue
+                return False
+            if actual.lower() not in values:
+                return False
+    return True

@@ -1,0 +1,172 @@
+"""MFA sessions in the practice account: GetSessionToken with a device code, and the MFA rule (option mfa_sessions)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pyotp
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers.cleanup import practice
+from helpers.mfa.policies import require_mfa_policy
+from helpers.sandbox import console, scenarios, server
+from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
+
+USER = scenarios.USER
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    home = tmp_path_factory.mktemp("sandbox-mfa-sessions")
+    with private_sandbox(home) as info:
+        yield home, info
+
+
+@pytest.fixture()
+def at_06(sandbox):
+    """The account at the start of notebook 06, with the MFA rule switched on."""
+    home, info = sandbox
+    scenarios.reset(at="06", home=home)
+    console.options(home=home, mfa_sessions=True)
+    yield home, info
+    console.options(home=home, mfa_sessions=False)
+
+
+def serial_of(info) -> str:
+    return f"arn:aws:iam::{info.account_id}:mfa/{scenarios.USER_DEVICE}"
+
+
+def next_code(seed: str) -> str:
+    """A code the device shows in the next 30 s step: newer than any code already used."""
+    return pyotp.TOTP(seed).at((int(time.time() // 30) + 1) * 30)
+
+
+def mfa_session(home, info, profile="aml-packt", code=None, serial=None) -> boto3.Session:
+    serial = serial or serial_of(info)
+    seed = console.mfa_seed(serial, home=home)
+    assert seed, "the sandbox knows the device's seed"
+    creds = client(home, profile, "sts").get_session_token(SerialNumber=serial, TokenCode=code or next_code(seed))[
+        "Credentials"
+    ]
+    assert creds["AccessKeyId"].startswith("ASIA") and creds["SessionToken"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
+
+
+def test_rule_is_off_by_default(sandbox):
+    home, info = sandbox
+    scenarios.reset(at="06", home=home)
+    assert not console.options(home=home).get("mfa_sessions")
+    iam = client(home, "aml-packt")
+    iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+    assert iam.list_mfa_devices(UserName=USER)["MFADevices"] == []
+
+
+def test_plain_keys_cannot_deactivate_but_an_mfa_session_can(at_06):
+    home, info = at_06
+    iam = client(home, "aml-packt")
+    with pytest.raises(ClientError) as err:
+        iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+    assert code_of(err.value) == "AccessDenied"
+    message = err.value.response["Error"]["Message"]
+    assert "explicit deny" in message and "aws:MultiFactorAuthPresent" in message
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=USER)["MFADevices"]] == [serial_of(info)]
+
+    session = mfa_session(home, info)
+    sts = session.client("sts", endpoint_url=info.url, config=NO_RETRY)
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:user/{USER}"
+    own = session.client("iam", endpoint_url=info.url, config=NO_RETRY)
+    own.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+    assert iam.list_mfa_devices(UserName=USER)["MFADevices"] == []
+
+
+def test_a_wrong_or_reused_code_gets_no_session(at_06):
+    home, info = at_06
+    seed = console.mfa_seed(serial_of(info), home=home)
+    good = next_code(seed)
+    wrong = f"{(int(good) + 1) % 1000000:06d}"
+    sts = client(home, "aml-packt", "sts")
+    with pytest.raises(ClientError) as err:
+        sts.get_session_token(SerialNumber=serial_of(info), TokenCode=wrong)
+    assert code_of(err.value) == "AccessDenied" and "MultiFactorAuthentication failed" in str(err.value)
+    sts.get_session_token(SerialNumber=serial_of(info), TokenCode=good)
+    with pytest.raises(ClientError) as err:
+        sts.get_session_token(SerialNumber=serial_of(info), TokenCode=good)
+    assert code_of(err.value) == "AccessDenied"
+    # Someone else's device is not the caller's to sign in with.
+    with pytest.raises(ClientError) as err:
+        sts.get_session_token(
+            SerialNumber=f"arn:aws:iam::{info.account_id}:mfa/root-account-mfa-device", TokenCode=good
+        )
+    assert code_of(err.value) == "AccessDenied"
+
+
+def test_a_session_without_mfa_does_not_count(at_06):
+    home, info = at_06
+    creds = client(home, "aml-packt", "sts").get_session_token()["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
+    iam = session.client("iam", endpoint_url=info.url, config=NO_RETRY)
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=USER)["MFADevices"]] == [serial_of(info)]
+    with pytest.raises(ClientError) as err:
+        iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+    assert code_of(err.value) == "AccessDenied"
+    with pytest.raises(ClientError) as err:
+        iam.create_user(UserName="not-allowed")  # the session has the user's permissions, no more
+    assert code_of(err.value) == "AccessDenied"
+
+
+def test_a_second_device_needs_an_mfa_session(at_06):
+    home, info = at_06
+    iam = client(home, "aml-packt")
+    made = iam.create_virtual_mfa_device(VirtualMFADeviceName="AML-Packt-second")["VirtualMFADevice"]
+    seed = made["Base32StringSeed"]
+    seed = seed.decode() if isinstance(seed, bytes) else seed
+    totp = pyotp.TOTP(seed)
+    now = int(time.time() // 30)
+    code1, code2 = totp.at((now - 1) * 30), totp.at(now * 30)
+    with pytest.raises(ClientError) as err:
+        iam.enable_mfa_device(
+            UserName=USER, SerialNumber=made["SerialNumber"], AuthenticationCode1=code1, AuthenticationCode2=code2
+        )
+    assert code_of(err.value) == "AccessDenied"
+    own = mfa_session(home, info).client("iam", endpoint_url=info.url, config=NO_RETRY)
+    own.enable_mfa_device(
+        UserName=USER, SerialNumber=made["SerialNumber"], AuthenticationCode1=code1, AuthenticationCode2=code2
+    )
+    assert len(iam.list_mfa_devices(UserName=USER)["MFADevices"]) == 2
+
+
+def test_multi_factor_auth_present_conditions_are_evaluated(at_06):
+    home, info = at_06
+    with practice.owner_session(home=home) as owner:
+        root_iam = owner.client("iam")
+        root_iam.put_user_policy(
+            UserName=USER, PolicyName="require-mfa", PolicyDocument=json.dumps(require_mfa_policy(("iam:List*",)))
+        )
+    with pytest.raises(ClientError) as err:
+        client(home, "aml-packt").list_users()
+    assert code_of(err.value) == "AccessDenied"
+    own = mfa_session(home, info).client("iam", endpoint_url=info.url, config=NO_RETRY)
+    assert USER in [u["UserName"] for u in own.list_users()["Users"]]
+
+
+def test_sessions_and_the_switch_survive_a_stop(at_06):
+    home, info = at_06
+    session = mfa_session(home, info)
+    server.stop(home)
+    url = server.start(home).url
+    assert console.options(home=home)["mfa_sessions"] is True
+    sts = session.client("sts", endpoint_url=url, config=NO_RETRY)
+    assert sts.get_caller_identity()["Arn"].endswith(f":user/{USER}")
