@@ -10,7 +10,7 @@ import pytest
 
 from helpers import account as account_logic
 from helpers.identity import IAM_USER, Identity
-from helpers.mfa import verify
+from helpers.mfa import devices, verify
 from helpers.sandbox import console_ui, scenarios
 from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
@@ -171,7 +171,15 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
     form._r1.value, form._r2.value = form._app.consecutive_codes()
     form._resync.click()
     assert "is in step with AWS again" in said(form) or "remove the device, then create" in said(form)
+    form._remove.click()  # AWS wants an MFA session to deactivate a device: no code typed, nothing removed
+    assert said(form).strip() == "AWS requires an MFA session for this: enter a code from your existing device."
+    # The codes above are spent (each works once) and a fresh one is 30 s away: record the session request,
+    # and sign with the plain profile (this practice account runs without the MFA-session rule).
+    asked = []
+    monkeypatch.setattr(devices, "mfa_session", lambda session, serial, code: asked.append((serial, code)) or session)
+    form._session_code.value = "246810"
     form._remove.click()
+    assert asked == [(form.value, "246810")] and form._session_code.value == ""
     assert "Deleted virtual device AML-Packt-phone." in said(form)
     assert "has no MFA device yet" in form._list.value
     form._remove.click()

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import boto3
+import botocore.session
 from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import WalkthroughError, error_code, explain
-from helpers.mfa.codes import clean_pair, refusal_reason
+from helpers.mfa.codes import clean_code, clean_pair, refusal_reason
 from helpers.plan import Change, Plan
 
 DEFAULT_DEVICE_NAME = "AML-Packt-phone"
@@ -82,7 +83,18 @@ def _iam(session: boto3.Session):
     return aws.client(session, "iam")
 
 
-def _denied(exc: ClientError, user_name: str, action: str) -> WalkthroughError:
+# AWS (IAM User Guide, "Assign MFA devices in the AWS CLI or AWS API"): an IAM user who adds another MFA device
+# or deactivates one from code must first call GetSessionToken with a code from an existing device.
+NEEDS_MFA_SESSION = "AWS requires an MFA session for this: enter a code from your existing device."
+MFA_SESSION_ACTIONS = frozenset({"EnableMFADevice", "DeactivateMFADevice"})
+MFA_SESSION_SECONDS = 900  # GetSessionToken's shortest: the session lives in memory for one action
+
+
+def _denied(exc: ClientError, user_name: str, action: str, session_rule: bool = False) -> WalkthroughError:
+    """*session_rule*: the call was made without an MFA session where AWS requires one (then that is the reason)."""
+    if error_code(exc) in ("AccessDenied", "AccessDeniedException") and session_rule:
+        # On AWS this is the MFA-session rule, not a missing policy: say what to do, not what to attach.
+        return WalkthroughError(NEEDS_MFA_SESSION)
     if error_code(exc) in ("AccessDenied", "AccessDeniedException"):
         return WalkthroughError(
             f"{user_name} may not call iam:{action} (AccessDenied). Someone who manages IAM in this account "
@@ -90,6 +102,49 @@ def _denied(exc: ClientError, user_name: str, action: str) -> WalkthroughError:
             "MFA policy (aml.mfa.policies.self_service_mfa_policy()) to the group aml-packt-users."
         )
     return WalkthroughError(explain(exc))
+
+
+def needs_mfa_session(existing: list[UserDevice], action: str, new_serial: str | None = None) -> bool:
+    """True when AWS wants an MFA session for *action* by the user itself: adding another device, deactivating one."""
+    others = [d for d in existing if d.serial != new_serial]
+    if action == "EnableMFADevice":
+        return bool(others)  # the first device needs none: there is nothing to sign in with yet
+    return action in MFA_SESSION_ACTIONS and bool(existing)
+
+
+def mfa_session(session: boto3.Session, serial: str, code: object) -> boto3.Session:
+    """A session signed with MFA: sts:GetSessionToken with *serial* and one *code*; its keys stay in memory.
+
+    The temporary credentials are never written to a file: the returned Session holds them, with the same
+    config (endpoint, region) as *session*, and is dropped after the one action it is made for.
+    """
+    token, _spaces = clean_code(code, "code from your existing device")
+    try:
+        creds = aws.client(session, "sts").get_session_token(
+            SerialNumber=serial, TokenCode=token, DurationSeconds=MFA_SESSION_SECONDS
+        )["Credentials"]
+    except ClientError as exc:
+        if error_code(exc) in ("AccessDenied", "AccessDeniedException"):
+            raise WalkthroughError(
+                f"AWS refused the code for device {serial.rsplit('/', 1)[-1]}: type the code that device's app "
+                "shows now (each code works once; wait for the next one if you just used it)."
+            ) from None
+        raise WalkthroughError(explain(exc)) from None
+    return _with_credentials(session, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+
+
+def _with_credentials(session: boto3.Session, key_id: str, secret: str, token: str) -> boto3.Session:
+    """*session*'s config files, profile settings (endpoint) and region, with other credentials (memory only)."""
+    base = session._session  # noqa: SLF001 - the botocore session holds the config files' paths
+    core = botocore.session.Session()
+    for variable in ("config_file", "credentials_file"):
+        value = base.get_config_variable(variable)
+        if value:
+            core.set_config_variable(variable, value)
+    profile = session.profile_name if session.profile_name in session.available_profiles else None
+    made = boto3.Session(botocore_session=core, profile_name=profile, region_name=session.region_name or "us-east-1")
+    core.set_credentials(key_id, secret, token)
+    return made
 
 
 def list_devices(session: boto3.Session, user_name: str) -> list[UserDevice]:
@@ -252,11 +307,21 @@ def create_device(
     return NewDevice(answer["SerialNumber"], bytes(answer.get("QRCodePNG") or b""), seed), notes
 
 
-def enable_device(session: boto3.Session, user_name: str, device: NewDevice, code1: object, code2: object) -> list[str]:
-    """Enable *device* for *user_name* with two consecutive codes; notes on success, a reason on refusal."""
+def enable_device(
+    session: boto3.Session,
+    user_name: str,
+    device: NewDevice,
+    code1: object,
+    code2: object,
+    signed_in: boto3.Session | None = None,
+) -> list[str]:
+    """Enable *device* for *user_name* with two consecutive codes; notes on success, a reason on refusal.
+
+    *signed_in*: an MFA session (``mfa_session``) for a second device, which AWS requires; None for the first.
+    """
     first, second, notes = clean_pair(code1, code2)
     try:
-        _iam(session).enable_mfa_device(
+        _iam(signed_in or session).enable_mfa_device(
             UserName=user_name, SerialNumber=device.serial, AuthenticationCode1=first, AuthenticationCode2=second
         )
     except ClientError as exc:
@@ -266,9 +331,17 @@ def enable_device(session: boto3.Session, user_name: str, device: NewDevice, cod
             raise WalkthroughError(
                 f"{user_name} already has the most MFA devices AWS allows ({MAX_DEVICES}): remove one first."
             ) from None
-        raise _denied(exc, user_name, "EnableMFADevice") from None
+        rule = signed_in is None and _has_other_devices(session, user_name, device.serial)
+        raise _denied(exc, user_name, "EnableMFADevice", rule) from None
     _UNFINISHED.pop(device.serial, None)
     return notes + [f"MFA device {device.name} is enabled for {user_name}."]
+
+
+def _has_other_devices(session: boto3.Session, user_name: str, new_serial: str) -> bool:
+    try:
+        return needs_mfa_session(list_devices(session, user_name), "EnableMFADevice", new_serial)
+    except WalkthroughError:
+        return False
 
 
 def resync_device(session: boto3.Session, user_name: str, serial: str, code1: object, code2: object) -> list[str]:
@@ -292,16 +365,21 @@ def resync_device(session: boto3.Session, user_name: str, serial: str, code1: ob
     return notes + [f"Device {serial.rsplit('/', 1)[-1]} is in step with AWS again."]
 
 
-def remove_device(session: boto3.Session, user_name: str, serial: str) -> list[str]:
-    """Deactivate the device (if enabled) and delete it if virtual; re-running does nothing more."""
-    iam = _iam(session)
+def remove_device(
+    session: boto3.Session, user_name: str, serial: str, signed_in: boto3.Session | None = None
+) -> list[str]:
+    """Deactivate the device (if enabled) and delete it if virtual; re-running does nothing more.
+
+    *signed_in*: an MFA session (``mfa_session``), which AWS requires for an IAM user deactivating its own device.
+    """
+    iam = _iam(signed_in or session)
     done: list[str] = []
     name = serial.rsplit("/", 1)[-1]
     if any(d.serial == serial for d in list_devices(session, user_name)):
         try:
             iam.deactivate_mfa_device(UserName=user_name, SerialNumber=serial)
         except ClientError as exc:
-            raise _denied(exc, user_name, "DeactivateMFADevice") from None
+            raise _denied(exc, user_name, "DeactivateMFADevice", signed_in is None) from None
         done.append(f"Deactivated {name} for {user_name}.")
     if ":mfa/" in serial:
         try:

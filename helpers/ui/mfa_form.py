@@ -178,6 +178,14 @@ class DeviceForm(widgets.VBox):
         self._resync = widgets.Button(description="Resync", icon="clock-o")
         self._resync.add_class("aml-mfa-resync")
         self._resync.on_click(lambda _b: self._run(self.resync))
+        # AWS wants an MFA session (GetSessionToken with a code from an existing device) for a second device
+        # and for removing one: one code, from the device picked above; emptied after each attempt.
+        self._session_code = widgets.Text(
+            description="Code from an existing device", placeholder="6 digits", style={"description_width": "initial"}
+        )
+        self._session_code.add_class("aml-mfa-session-code")
+        self._apps: dict[str, Any] = {}  # serial -> the simulated app of a device enabled here (practice only)
+        self._auto = auto
         self._remove = widgets.Button(description="Remove", button_style="danger", icon="trash")
         self._remove.add_class("aml-mfa-remove")
         self._remove.on_click(lambda _b: self._run(self.remove))
@@ -196,7 +204,11 @@ class DeviceForm(widgets.VBox):
                 self._list,
                 widgets.HBox([self._pick, self._refresh]),
                 widgets.HBox([self._r1, self._r2, self._resync]),
-                self._remove,
+                widgets.HTML(
+                    "To add a second device or remove one, AWS asks for an MFA session: type the code the picked "
+                    "device shows now."
+                ),
+                widgets.HBox([self._session_code, self._remove]),
             ]
         )
         super().__init__(
@@ -325,14 +337,19 @@ class DeviceForm(widgets.VBox):
             raise WalkthroughError("Create a device first (choose 'Create device').")
         code1, code2 = self._code1.value, self._code2.value
         self._code1.value = self._code2.value = ""  # emptied after each attempt, never quoted back
+        signed_in = None
+        if devices.needs_mfa_session(self._devices, "EnableMFADevice", self._device.serial):
+            signed_in = self._signed_in([d.serial for d in self._devices if d.serial != self._device.serial])
         try:
-            lines = devices.enable_device(self._session, self._user, self._device, code1, code2)
+            lines = devices.enable_device(self._session, self._user, self._device, code1, code2, signed_in)
         except Exception:
             self._qr_panel.hide()  # the QR code encodes the seed: off the page after a failed attempt
             raise
         for line in lines:
             self._say(line)
         self.enabled_device = self._device.serial
+        if self._app is not None:
+            self._apps[self._device.serial] = self._app
         self._device = None
         self._qr_panel.forget()  # the QR code encodes the seed: off the page once used
         stop = getattr(self._app, "stop", None)
@@ -356,9 +373,29 @@ class DeviceForm(widgets.VBox):
         """Deactivate and delete the picked device."""
         if not self._pick.value:
             raise WalkthroughError("There is no device to remove.")
-        for line in devices.remove_device(self._session, self._user, self._pick.value):
+        signed_in = None
+        if devices.needs_mfa_session(self._devices, "DeactivateMFADevice"):
+            signed_in = self._signed_in([self._pick.value])
+        for line in devices.remove_device(self._session, self._user, self._pick.value, signed_in):
             self._say(line)
         self.show_devices()
+
+    def _signed_in(self, existing: list[str]) -> Any:
+        """An MFA session from the code typed for an existing device (the picked one when it qualifies).
+
+        Under AML_WALKTHROUGH_AUTO the simulated app of a device enabled in this form types the code.
+        """
+        serial = self._pick.value if self._pick.value in existing else (existing[0] if existing else None)
+        code = self._session_code.value
+        self._session_code.value = ""  # emptied after each attempt, never quoted back
+        if self._auto and not code.strip() and serial in self._apps:
+            typed = getattr(self._apps[serial], "consecutive_codes", None)
+            if callable(typed):
+                code = typed()[0]
+                self._say("Nobody typed: the simulated app typed the existing device's code for the MFA session.")
+        if serial is None or not code.strip():
+            raise WalkthroughError(devices.NEEDS_MFA_SESSION)
+        return devices.mfa_session(self._session, serial, code)
 
     def run_all(self) -> None:
         """Practice account with nobody typing: create, let the simulated app type the codes, enable."""
