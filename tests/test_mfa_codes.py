@@ -101,6 +101,18 @@ def test_self_service_policy_is_scoped_to_the_callers_own_user():
     assert deactivate["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
 
+def test_self_service_policy_follows_aws_example_with_named_differences():
+    """AWS's "manage their own MFA device on the Security credentials page" example, minus its Deny (named)."""
+    doc = policies.self_service_mfa_policy()
+    sids = [s["Sid"] for s in doc["Statement"]]
+    assert sids[:3] == ["AllowViewAccountInfo", "AllowManageOwnVirtualMFADevice", "AllowManageOwnUserMFA"]
+    assert "DenyAllExceptListedIfNoMFA" not in sids and len(policies.DIFFERENCES) == 3
+    strict = policies.self_service_mfa_policy(True)["Statement"][-1]
+    assert strict["Action"] == ["iam:DeactivateMFADevice"]
+    assert strict["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    assert "Condition" not in doc["Statement"][-1]  # AWS's own MFA-session rule covers deactivation
+
+
 def test_require_mfa_policy_denies_when_mfa_is_absent():
     statement = policies.require_mfa_policy(("s3:DeleteBucket",))["Statement"][0]
     assert statement["Effect"] == "Deny"
