@@ -6,13 +6,14 @@ import csv
 import io
 import time
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import __main__ as cli
 from helpers.sandbox import console, files, scenarios, server
 from helpers.sandbox.source import SandboxAccount
-from tests.sandbox_support import client, code_of, private_sandbox
+from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +51,6 @@ def test_temporary_credentials_need_their_token_and_expire(sandbox):
     scenarios.reset("console-login", home=home)
     login = console.root_login(hours=12, home=home)
     assert "****" in repr(login) and login.secret_access_key not in repr(login)
-    import boto3
-
-    from tests.sandbox_support import NO_RETRY
 
     def sts(token):
         s = boto3.Session(
@@ -125,3 +123,27 @@ def test_cli_lists_the_new_scenarios(capsys):
     assert cli.main(["scenarios"]) == 0
     out = capsys.readouterr().out
     assert "--scenario console-login" in out and "--scenario member-account" in out
+
+
+def test_the_root_gets_session_credentials_from_its_keys(sandbox):
+    home, info = sandbox
+    scenarios.reset(at="02", home=home)
+    creds = client(home, "root-keys", "sts").get_session_token()["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    temporary = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
+    sts = temporary.client("sts", endpoint_url=info.url, config=NO_RETRY)
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:root"
+    with pytest.raises(ClientError) as err:
+        sts.get_session_token()
+    assert code_of(err.value) == "AccessDenied"
+    # The root has no MFA device yet: a code cannot be checked against one.
+    with pytest.raises(ClientError) as err:
+        client(home, "root-keys", "sts").get_session_token(
+            SerialNumber=f"arn:aws:iam::{info.account_id}:mfa/root-account-mfa-device", TokenCode="123456"
+        )
+    assert code_of(err.value) == "AccessDenied"

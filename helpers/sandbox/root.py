@@ -634,6 +634,10 @@ class RootLayer:
                 "for details.",
             )
         key.last_used, key.last_service, key.last_region = _now(), req.service or "N/A", req.region
+        if req.service == "sts" and req.action == "GetSessionToken":
+            if key.key_id.startswith("ASIA"):  # already temporary credentials
+                raise ApiError("AccessDenied", "Cannot call GetSessionToken with session credentials")
+            return sessions.session_token_for(self, req, sessions.ROOT)
         if req.service == "sts" and req.action == "GetCallerIdentity":
             return self._ok(
                 req,

@@ -209,7 +209,6 @@ def user_key(layer: RootLayer, key_id: str) -> tuple[str, str] | None:
 
 def get_session_token(layer: RootLayer, req: Request):
     """``sts:GetSessionToken`` signed with an IAM user's long-term keys (None: not ours to answer)."""
-    from helpers.sandbox.root import ApiError
 
     found = user_key(layer, req.key_id or "")
     if found is None:
@@ -217,6 +216,13 @@ def get_session_token(layer: RootLayer, req: Request):
     name, secret = found
     if not layer._signature_ok(req, secret):
         return None  # moto says SignatureDoesNotMatch
+    return session_token_for(layer, req, name)
+
+
+def session_token_for(layer: RootLayer, req: Request, name: str):
+    """Issue GetSessionToken's answer for *name* (``ROOT`` or an IAM user) whose signature was verified."""
+    from helpers.sandbox.root import ApiError
+
     try:
         seconds = int(req.params.get("DurationSeconds") or DEFAULT_SESSION_SECONDS)
     except ValueError:
@@ -232,9 +238,14 @@ def get_session_token(layer: RootLayer, req: Request):
     if serial or code:
         if not serial or not code:
             raise ApiError("ValidationError", "SerialNumber and TokenCode must be given together.")
-        if serial not in _user_devices(layer, name):
+        if name == ROOT:
+            devices = [layer.root.mfa_serial] if layer.root.mfa_enabled else []
+            seed = layer.root.mfa_seed
+        else:
+            devices = _user_devices(layer, name)
+            seed = layer.mfa_seeds.get(serial)
+        if serial not in devices:
             raise ApiError("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", status=403)
-        seed = layer.mfa_seeds.get(serial)
         step = _code_step(seed, code, layer.mfa_last_step.get(serial, -1)) if seed else None
         if step is None:
             raise ApiError(
