@@ -94,7 +94,9 @@ def test_practice_account_deletes_nothing_until_planned_and_applied(monkeypatch)
     fake = Fake()
     form = CleanupForm(fake.prepare, fake.apply, practice=True)
     assert fake.prepared == [] and fake.applied == [] and form.confirm is None  # running the cell: nothing
-    assert not any(form.value.values()) and "Nothing is removed yet" in form._out.text
+    # Nothing the book needs is ticked; only backups holding deleted keys (dead secrets) are.
+    assert {name for name, ticked in form.value.items() if ticked} == {"remove_old_backups"}
+    assert "Nothing is removed yet" in form._out.text
     form._boxes["remove_user"].value = True
     form._button.click()
     assert fake.prepared[0][1]["remove_user"] and fake.applied == []  # planned, not applied

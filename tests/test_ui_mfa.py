@@ -251,3 +251,33 @@ def test_root_console_waits_for_the_learner_unless_auto(practice, monkeypatch):
     monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
     assigned = mfa_form.root_console()  # no argument: auto from the environment
     assert assigned.value is True
+
+
+def test_an_earlier_unfinished_attempt_is_offered_start_over_and_nothing_else_is_deleted(practice, monkeypatch):
+    monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
+    scenarios.reset(at="04", home=practice)
+    devices.forget_unfinished()
+    first = mfa_form.device_form()
+    first._create.click()
+    first_serial = first._device.serial
+    first.close()  # the learner moves on before enabling: the device stays unassigned
+    again = mfa_form.device_form()
+    assert again._start_over.layout.display == "none"
+    again._create.click()
+    assert "aml-result-error" in again._out.value and again._device is None
+    assert again._start_over.layout.display is None  # offered: it is this notebook's own attempt
+    again._start_over.click()
+    assert again._device is not None and again._device.serial == first_serial
+    assert "deleted and created again" in again._out.value
+    assert again._start_over.layout.display == "none"
+    again.close()
+    # Someone else's unassigned device of that name is never deleted: the name is taken.
+    devices.forget_unfinished()
+    other = mfa_form.device_form()
+    other._create.click()
+    assert "is taken" in other._out.value and other._start_over.layout.display == "none"
+    root = client(practice, "aml-packt")
+    names = [
+        d["SerialNumber"] for d in root.list_virtual_mfa_devices(AssignmentStatus="Unassigned")["VirtualMFADevices"]
+    ]
+    assert first_serial in names

@@ -20,7 +20,7 @@ from helpers.errors import cell_guard, explain
 from helpers.ui.confirm import ConfirmApply
 from helpers.ui.result import ResultBox
 
-# tick name -> (label, default): by default nothing is ticked, so the book's next steps keep what they need.
+# tick name -> (label, default): by default nothing the book needs is ticked, so its next steps keep it.
 TICKS: dict[str, tuple[str, bool]] = {
     "remove_user": ("Remove AML@Packt (its keys, password, memberships, then the user)", False),
     "remove_profile": ("Remove the aml-packt profile from your AWS files (a dated backup is kept)", False),
@@ -30,6 +30,8 @@ TICKS: dict[str, tuple[str, bool]] = {
         "Also remove what I added to AML@Packt myself (MFA devices, other policies, SSH keys, ...)",
         False,
     ),
+    # Backups of the AWS files that hold only keys AWS no longer knows: dead secrets, nothing the book needs.
+    "remove_old_backups": ("Delete backups of your AWS credentials file that hold only deleted keys", True),
 }
 # What Run All under AML_WALKTHROUGH_AUTO removes: the lesson's own clean-up (the user and its profile).
 AUTO_TICKS: dict[str, bool] = {"remove_user": True, "remove_profile": True}

@@ -155,6 +155,11 @@ class DeviceForm(widgets.VBox):
         )
         self._create.add_class("aml-mfa-create")
         self._create.on_click(lambda _b: self._run(self.create))
+        # Shown only when the name is this notebook's own unfinished attempt (devices.NameTaken.own).
+        self._start_over = widgets.Button(description="Start over", icon="undo", layout=widgets.Layout(width="auto"))
+        self._start_over.add_class("aml-mfa-start-over")
+        self._start_over.layout.display = "none"
+        self._start_over.on_click(lambda _b: self._run(lambda: self.create(start_over=True)))
         self._plan = widgets.HTML()
         self._plan.add_class("aml-mfa-plan")
         self._qr_panel = QrPanel("aml-mfa-qr")
@@ -194,7 +199,7 @@ class DeviceForm(widgets.VBox):
         self._refresh.on_click(lambda _b: self._run(self.show_devices))
         self._out = ResultBox("aml-mfa-out")
         self._said: list[str] = []
-        create_row = [self._name] + ([] if practice else [self._typed]) + [self._create]
+        create_row = [self._name] + ([] if practice else [self._typed]) + [self._create, self._start_over]
         manage = widgets.VBox(
             [
                 widgets.HTML(
@@ -241,7 +246,7 @@ class DeviceForm(widgets.VBox):
             return  # no double submit while an action runs
         self._busy = True
         self._said = []
-        buttons = (self._create, self._enable, self._resync, self._remove, self._refresh)
+        buttons = (self._create, self._start_over, self._enable, self._resync, self._remove, self._refresh)
         for b in buttons:
             b.disabled = True
         try:
@@ -288,22 +293,30 @@ class DeviceForm(widgets.VBox):
             self._pick.value = self.enabled_device if self.enabled_device in serials else serials[0]
         self._devices = found
 
-    def show_plan(self) -> Plan:
+    def show_plan(self, start_over: bool = False) -> Plan:
         """The plan for the typed device name (shown before anything changes)."""
-        plan = devices.plan_new_device(self._session, self._user, self._name.value)
+        plan = devices.plan_new_device(self._session, self._user, self._name.value, start_over=start_over)
         self._plan.value = plan_table_html(plan)
         return plan
 
-    def create(self) -> Plan:
-        """Plan, confirm (typed account ID on a real account), then create; shows the QR code."""
-        plan = self.show_plan()
+    def create(self, start_over: bool = False) -> Plan:
+        """Plan, confirm (typed account ID on a real account), then create; shows the QR code.
+
+        *start_over*: replace this notebook's own unfinished device of that name (never anyone else's).
+        """
+        plan = self.show_plan(start_over=start_over)
         if not self._practice and self._typed.value.strip() != self._account_id:
             self._typed.value = ""
             raise WalkthroughError(
                 f"Type the account ID {self._account_id} above to confirm, then choose 'Create device' again. "
                 "Nothing was changed."
             )
-        device, notes = devices.create_device(self._session, self._user, self._name.value)
+        try:
+            device, notes = devices.create_device(self._session, self._user, self._name.value, start_over=start_over)
+        except devices.NameTaken as exc:
+            self._start_over.layout.display = None if exc.own else "none"
+            raise
+        self._start_over.layout.display = "none"
         for note in notes:
             self._say(note)
         self._device = device
@@ -403,7 +416,7 @@ class DeviceForm(widgets.VBox):
         if any(d.name == name for d in self._devices):
             self._say(f"{self._user} already has the device {name}: nothing to do.")
             return
-        self.create()
+        self.create(start_over=True)  # replaces only this notebook's own unfinished attempt, if any
         codes = getattr(self._app, "consecutive_codes", None)
         if not callable(codes):
             self._say("No simulated app here: type two codes from your authenticator app, then choose Enable.")
