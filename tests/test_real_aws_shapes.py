@@ -216,7 +216,10 @@ def test_a_new_key_not_yet_valid_is_waited_for(stubbed, tmp_path):
     clock = iter(range(100))
     arn = wait_until_live(files, "aml-packt", say=said.append, sleep=slept.append, clock=lambda: next(clock))
     assert arn == USER_ARN and len(slept) == 3 and slept == sorted(slept)  # backing off
-    assert said == ["A new access key takes a few seconds to work on AWS; checking again..."]
+    # One line at the first refusal, then visible progress at each later retry (up to about a minute).
+    assert said[0] == "A new access key takes a few seconds to work on AWS; checking again..."
+    assert len(said) == 3 and all(line.startswith("Still waiting for the new key:") for line in said[1:])
+    assert said[-1].endswith("of up to 60 s.")
 
 
 def test_a_key_that_never_becomes_valid_gives_up_with_a_sentence(stubbed, tmp_path):

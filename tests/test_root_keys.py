@@ -111,11 +111,76 @@ def test_deleted_key_is_refused_and_stale_profile_is_noticed(at03):
     with pytest.raises(ClientError) as err:
         root_keys.observe(chosen.session("root-keys"))
     assert error_code(err.value) == "InvalidClientTokenId"
-    obs = root_keys.observe_account(chosen)  # the profile is still in the files, its key dead
-    assert obs.situation == KEYS_GONE and "no longer accepts" in obs.note
-    tidy = root_keys.finish(chosen.files())
-    assert tidy.ok and not root_keys.has_profile(chosen.files(), "root-keys")
+    assert root_keys.has_profile(chosen.files(), "root-keys")  # still in the files, its key dead
+    obs = root_keys.observe_account(chosen)
+    # AWS says the key is gone (AccountAccessKeysPresent = 0): the dead profile is removed, and that is said.
+    assert obs.situation == KEYS_GONE and "no longer accepts" in obs.note and "Removed profile root-keys" in obs.note
+    assert not root_keys.has_profile(chosen.files(), "root-keys")
     assert key_id not in files.paths(home).credentials.read_text()
+    tidy = root_keys.finish(chosen.files())  # converges: nothing left to remove
+    assert tidy.ok and "nothing to remove" in " ".join(tidy.lines())
+
+
+def test_a_second_delete_on_the_dead_key_does_not_fail(at03, monkeypatch):
+    home, chosen = at03
+    actions = root_keys.actions_for_account(chosen)
+    real_finish = root_keys.steps.finish
+    kept = root_keys.apply.StepResult("finish", False, ("Profile root-keys was kept.",))
+    monkeypatch.setattr(root_keys.steps, "finish", lambda files, root_profile, user: kept)  # a lagging summary
+    first = actions.delete(None, ACCEPT_SENTENCE, None)
+    assert root_state(home) == [] and root_keys.has_profile(chosen.files(), "root-keys")
+    monkeypatch.setattr(root_keys.steps, "finish", real_finish)
+    again = actions.delete(None, ACCEPT_SENTENCE, None)  # the second click, signed with the dead key
+    assert again.ok, again.lines()
+    assert "already deleted" in " ".join(again.lines()) and not root_keys.has_profile(chosen.files(), "root-keys")
+    third = actions.delete(None, ACCEPT_SENTENCE, None)  # and once the profile is gone too
+    assert third.ok and "already removed" in third.lines()[0]
+    assert not first.ok
+
+
+def test_check_again_finishes_a_step_that_was_waiting(at03, monkeypatch):
+    """AccountAccessKeysPresent settled late: the delete kept root-keys; 'Check again' completes the step."""
+    home, chosen = at03
+    actions = root_keys.actions_for_account(chosen)
+    real_finish = root_keys.steps.finish
+    # The first finish sees AWS still counting the key (a lagging summary), with no real waiting.
+    kept = root_keys.apply.StepResult("finish", False, ("Profile root-keys was kept.",))
+    monkeypatch.setattr(root_keys.steps, "finish", lambda files, root_profile, user: kept)
+    waiting = actions.delete(None, ACCEPT_SENTENCE, None)
+    assert not waiting.ok and root_keys.has_profile(chosen.files(), "root-keys")
+    monkeypatch.setattr(root_keys.steps, "finish", real_finish)
+    check = actions.check()
+    assert check.passed is True and "Removed profile root-keys" in check.message
+    assert not root_keys.has_profile(chosen.files(), "root-keys")
+
+
+def test_finish_waits_about_a_minute_for_the_summary_with_progress_on_a_fake_clock(at03, monkeypatch):
+    home, chosen = at03
+    root_keys.delete_root_keys(chosen.session("root-keys"), accepted=ACCEPT_SENTENCE, practice=True)
+    answers = iter([False, False, False, True])
+    real_check = root_keys.apply.check_no_root_keys
+
+    def lagging(session):
+        passed = next(answers)
+        return real_check(session) if passed else root_keys.apply.CheckResult(False, "still counted")
+
+    monkeypatch.setattr(root_keys.apply, "check_no_root_keys", lagging)
+    now, slept, said = [0.0], [], []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    tidy = root_keys.finish(chosen.files(), sleep=sleep, clock=lambda: now[0], say=said.append)
+    assert tidy.ok and slept == [2.0, 4.0, 8.0] and len(said) == 3
+    assert said[1] == (
+        "AWS still counts a root access key (AccountAccessKeysPresent = 1); checking again: 2 s of up to 60 s."
+    )
+    # A summary that never settles gives up after about a minute and keeps the profile.
+    monkeypatch.setattr(root_keys.apply, "check_no_root_keys", lambda s: root_keys.apply.CheckResult(False, "x"))
+    now[0], slept[:] = 0.0, []
+    kept = root_keys.finish(chosen.files(), sleep=sleep, clock=lambda: now[0])
+    assert not kept.ok and sum(slept) == pytest.approx(60.0) and "Check again" in " ".join(kept.lines())
 
 
 def test_delete_is_refused_without_proof_or_written_acceptance(at03):

@@ -311,12 +311,18 @@ def test_wait_until_live_retries_with_backoff_then_gives_up(moto_account):
     sw_aws_client = sw.aws.client
     sw.aws.client = client
     try:
-        with pytest.raises(WalkthroughError, match="after 20 s"):
+        with pytest.raises(WalkthroughError, match="after 60 s"):
             wait_until_live(files, "aml-packt", say=said.append, sleep=sleep, clock=lambda: now[0])
     finally:
         sw.aws.client = sw_aws_client
-    assert said == ["A new access key takes a few seconds to work on AWS; checking again..."]
-    assert slept[:4] == [1.0, 2.0, 4.0, 8.0] and sum(slept) == pytest.approx(20.0)
+    # About a minute on a fake clock (no real waiting), with a progress line at every retry.
+    assert said[0] == "A new access key takes a few seconds to work on AWS; checking again..."
+    assert said[1:3] == [
+        "Still waiting for the new key: 1 s of up to 60 s.",
+        "Still waiting for the new key: 3 s of up to 60 s.",
+    ]
+    assert len(said) == len(slept)
+    assert slept[:5] == [1.0, 2.0, 4.0, 8.0, 8.0] and sum(slept) == pytest.approx(60.0)
 
 
 def test_closing_check_as_aml_packt(moto_account):

@@ -366,30 +366,46 @@ def check_no_root_keys(session: boto3.Session) -> CheckResult:
     return CheckResult(True, "The root user has no access keys.")
 
 
+SETTLE_TIMEOUT = 60.0  # AccountAccessKeysPresent can lag a deletion on AWS: wait up to about a minute
+
+
 def finish(
     files: AwsFiles,
     root_profile: str = ROOT_PROFILE,
     user_profile: str = USER_PROFILE,
-    tries: int = 3,
+    timeout: float = SETTLE_TIMEOUT,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    say: Callable[[str], None] | None = None,
 ) -> StepResult:
     """After deletion: check from *user_profile* that no root key is left, then remove *root_profile* (with backup).
 
-    The profile is kept while a root key remains, so the learner is never left without a way to finish.
+    IAM is eventually consistent: ``AccountAccessKeysPresent`` may say 1 for a while after the last key went, so
+    the check is repeated for up to *timeout* s (a progress line to *say* each time). The profile is kept while
+    a root key remains, so the learner is never left without a way to finish ("Check again" finishes later).
     """
     user = aws.make_session(files, user_profile)
     check = check_no_root_keys(user)
-    for _ in range(tries - 1):
-        if check.passed is not False:
-            break
-        sleep(2.0)  # IAM is eventually consistent: the summary can lag a deletion by a moment
+    start, delay = clock(), 2.0
+    while check.passed is False and clock() - start < timeout:
+        if say is not None:
+            say(
+                f"AWS still counts a root access key (AccountAccessKeysPresent = 1); checking again: "
+                f"{clock() - start:.0f} s of up to {timeout:.0f} s."
+            )
+        sleep(min(delay, max(timeout - (clock() - start), 0.0)))
+        delay = min(delay * 2, 8.0)
         check = check_no_root_keys(user)
     said = f"Checked as {user_profile}: {check.lines()[0]}"
     if check.passed is not True:
         return StepResult(
             "finish",
             False,
-            (said, f"Profile {root_profile} was kept: the root's keys are not all gone yet."),
+            (
+                said,
+                f"Profile {root_profile} was kept: AWS does not yet say the root's keys are all gone. "
+                "Choose 'Check again' in a minute: it removes the profile once AWS agrees.",
+            ),
             check.steps,
         )
     removed = remove_profile(files, root_profile)

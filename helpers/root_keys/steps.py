@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from helpers import account as account_logic
 from helpers.errors import cell_guard, error_code
+from helpers.identity import who_am_i
 from helpers.root_keys.apply import (
     CheckResult,
     Proof,
@@ -24,8 +25,8 @@ from helpers.root_keys.apply import (
     finish,
     verify_before_delete,
 )
-from helpers.root_keys.observe import ROOT_PROFILE, USER_PROFILE, Observation, observe
-from helpers.root_keys.profiles import has_profile
+from helpers.root_keys.observe import KEYS_GONE, ROOT_PROFILE, USER_PROFILE, Observation, observe
+from helpers.root_keys.profiles import has_profile, remove_profile
 from helpers.tables import learner_table
 
 # A root profile whose key AWS no longer accepts: deleted (or deactivated) already.
@@ -66,9 +67,26 @@ def observe_account(
                 raise
             stale = f"The profile {root_profile} holds a key AWS no longer accepts (deleted or deactivated)."
     obs = observe(chosen.session(_user_profile(chosen, root_profile, user_profile)))
+    if stale and obs.situation == KEYS_GONE:
+        # AWS says the root user has no keys: the dead profile is of no use any more, so it goes (with a backup).
+        removed = remove_profile(files, root_profile)
+        stale = (
+            stale + " The root user has no access keys now, so it was removed: " + " ".join(removed.lines())
+        ).strip()
     if stale:
         obs = replace(obs, note=(stale + " " + obs.note).strip())
     return obs
+
+
+def _root_profile_dead(chosen: account_logic.Account, root_profile: str) -> bool:
+    """True when AWS no longer accepts the root profile's key (deleted): the profile can go."""
+    try:
+        who_am_i(chosen.session(root_profile))
+    except ClientError as exc:
+        return error_code(exc) in DEAD_KEY_CODES
+    except Exception:  # noqa: BLE001 - an unreadable profile is not proof that the key is gone
+        return False
+    return False
 
 
 def actions_for_account(
@@ -87,7 +105,26 @@ def actions_for_account(
         return verify_before_delete(chosen.session(root_profile), chosen.files(), user)
 
     def delete(proof: Proof | None, accepted: str | None, typed: str | None) -> StepResult:
-        deleted = delete_root_keys(chosen.session(root_profile), proof, accepted, typed, practice=chosen.practice)
+        if not has_profile(chosen.files(), root_profile):
+            # Already deleted and tidied (a second click): say so and check, rather than fail on the missing profile.
+            check = check_no_root_keys(chosen.session(user))
+            return StepResult(
+                "delete",
+                check.passed is True,
+                (f"Profile {root_profile} is already removed.", *check.lines()),
+            )
+        try:
+            deleted = delete_root_keys(chosen.session(root_profile), proof, accepted, typed, practice=chosen.practice)
+        except ClientError as exc:
+            if error_code(exc) not in DEAD_KEY_CODES:
+                raise
+            # A second Delete after the first one deleted the profile's key: the key is gone, which is the goal.
+            deleted = StepResult(
+                "delete",
+                True,
+                (f"The key in profile {root_profile} was already deleted: AWS no longer accepts it.",),
+                root_session_closed=True,
+            )
         tidy = finish(chosen.files(), root_profile, user)
         if tidy.ok and (chosen.profile in (None, root_profile)):
             account_logic.use_profile(user)
@@ -101,7 +138,13 @@ def actions_for_account(
         )
 
     def check() -> CheckResult:
-        return check_no_root_keys(chosen.session(user))
+        """The closing check; when it passes and the root profile is still there, finish the waiting step."""
+        result = check_no_root_keys(chosen.session(user))
+        if result.passed and has_profile(chosen.files(), root_profile) and _root_profile_dead(chosen, root_profile):
+            tidy = finish(chosen.files(), root_profile, user, timeout=0)
+            if tidy.ok:
+                return CheckResult(True, " ".join([result.message, *tidy.done[1:]]))
+        return result
 
     return Actions(
         lambda: observe_account(chosen, root_profile, user_profile), deactivate, verify, delete, check, chosen.practice

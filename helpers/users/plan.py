@@ -399,7 +399,7 @@ def plan_key_rotation(obs: Observed, profile: str = USER_PROFILE, retire: str | 
             "check",
             "profile",
             profile,
-            "works with the new key (up to ~20 s)",
+            "works with the new key (up to about a minute)",
             params={"profile": profile},
             api_action="sts:GetCallerIdentity",
         )

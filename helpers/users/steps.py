@@ -62,7 +62,7 @@ def standing(profile: str = USER_PROFILE) -> pd.DataFrame | Notice:
 
 @cell_guard
 def switch(profile: str = USER_PROFILE, also_default: bool = False) -> Notice:
-    """Prove *profile* works (waiting up to ~20 s for a new key), then make it the active profile."""
+    """Prove *profile* works (waiting up to about a minute for a new key), then make it the active profile."""
     chosen = account_logic.current_account()
     try:
         arn = switch_to_profile(chosen.files(), profile, say=print, also_default=also_default)

@@ -15,19 +15,23 @@ from helpers.users.passwords import Secret
 from helpers.users.policies import USER_NAME, USER_PROFILE
 from helpers.users.profiles import read_profile_key_id, write_key_profile
 
-# A new key is refused with these for a few seconds on AWS while it propagates.
+# A new key is refused with these for a few seconds on AWS while it propagates (IAM is eventually consistent).
+LIVE_TIMEOUT = 60.0  # about a minute: on AWS a new key usually works within seconds, sometimes much later
 NOT_YET_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AccessDenied"}
 
 
 def wait_until_live(
     files: AwsFiles,
     profile: str = USER_PROFILE,
-    timeout: float = 20.0,
+    timeout: float = LIVE_TIMEOUT,
     say: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> str:
-    """The caller ARN of *profile* once STS accepts its key, retrying with backoff up to *timeout* s."""
+    """The caller ARN of *profile* once STS accepts its key, retrying with backoff up to *timeout* s.
+
+    *say* gets a progress line at each retry ("still waiting: 12 s of up to 60 s"), so a wait shows.
+    """
     start, delay, told = clock(), 1.0, False
     while True:
         try:
@@ -45,6 +49,8 @@ def wait_until_live(
             if say is not None and not told:
                 say("A new access key takes a few seconds to work on AWS; checking again...")
                 told = True
+            elif say is not None:
+                say(f"Still waiting for the new key: {clock() - start:.0f} s of up to {timeout:.0f} s.")
             sleep(min(delay, left))
             delay = min(delay * 2, 8.0)
 
@@ -54,7 +60,7 @@ def switch_to_profile(
     profile: str = USER_PROFILE,
     expected_user: str = USER_NAME,
     say: Callable[[str], None] | None = None,
-    timeout: float = 20.0,
+    timeout: float = LIVE_TIMEOUT,
     also_default: bool = False,
 ) -> str:
     """Check *profile* is live and is *expected_user*, then make it the active profile; notebook 02.
