@@ -101,6 +101,22 @@ def test_all_three_say_no_mfa(iam):
     assert check.lines()[0].startswith("FAIL")
 
 
+def test_a_member_account_without_root_password_passes_and_says_why(iam):
+    """Real shape: root credentials removed centrally (sts:AssumeRoot), AccountPasswordPresent = 0 (CIS v5.0 1.4)."""
+    iam.add_response(
+        "get_account_summary",
+        {"SummaryMap": {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "AccountPasswordPresent": 0}},
+    )
+    report(iam, "false")
+    virtual(iam, False)
+    check = run()
+    assert check.enabled is False and check.root_credentials_removed and check.passed is True
+    assert check.lines() == [
+        "PASS: the root user has no password and no access keys (root credentials removed centrally in an AWS "
+        "Organization): nothing to protect with MFA (iam_root_mfa_enabled, CIS v5.0 1.4)."
+    ]
+
+
 def test_a_stale_report_disagrees_and_the_live_summary_wins(iam):
     summary(iam, 1)
     report(iam, "false", generated=NOW - timedelta(hours=2))

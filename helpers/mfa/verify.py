@@ -68,6 +68,8 @@ class RootMfaCheck:
     readings: tuple[Reading, ...]
     report_generated: datetime | None
     checked_at: datetime
+    # AccountPasswordPresent = 0 and no root keys: a member account whose root credentials were removed centrally.
+    root_credentials_removed: bool = False
 
     def reading(self, source: str) -> Reading | None:
         """The reading of *source* (SUMMARY, REPORT or VIRTUAL)."""
@@ -86,6 +88,11 @@ class RootMfaCheck:
         return report.enabled if report is not None else None
 
     @property
+    def passed(self) -> bool | None:
+        """The check's verdict: MFA on, or (CIS v5.0 1.4) a root user with neither password nor access keys."""
+        return True if self.root_credentials_removed else self.enabled
+
+    @property
     def agree(self) -> bool:
         """True when every source that answered said the same thing."""
         return len({r.enabled for r in self.readings if r.enabled is not None}) <= 1
@@ -93,6 +100,11 @@ class RootMfaCheck:
     def lines(self) -> list[str]:
         """The verdict, then one sentence per disagreement or gap."""
         out = []
+        if self.root_credentials_removed and self.enabled is not True:
+            return [
+                "PASS: the root user has no password and no access keys (root credentials removed centrally in an "
+                "AWS Organization): nothing to protect with MFA (iam_root_mfa_enabled, CIS v5.0 1.4)."
+            ]
         if self.enabled is True:
             out.append("PASS: the root user has MFA (iam_root_mfa_enabled).")
         elif self.enabled is False:
@@ -146,16 +158,20 @@ def _unreadable(source: str, field: str, exc: Exception, caller: Identity, actio
     return Reading(source, field, None, explain(exc))
 
 
-def _summary(iam, caller: Identity) -> Reading:
+def _summary(iam, caller: Identity) -> tuple[Reading, bool]:
+    """The AccountMFAEnabled reading, and whether the root has neither password nor keys (CIS v5.0 1.4)."""
     field = "AccountMFAEnabled"
     try:
-        value = iam.get_account_summary()["SummaryMap"].get(field)
+        summary = iam.get_account_summary()["SummaryMap"]
     except (ClientError, BotoCoreError) as exc:
-        return _unreadable(SUMMARY, field, exc, caller, "GetAccountSummary")
+        return _unreadable(SUMMARY, field, exc, caller, "GetAccountSummary"), False
+    removed = summary.get("AccountPasswordPresent", 1) == 0 and not summary.get("AccountAccessKeysPresent", 0)
+    value = summary.get(field)
     if value is None:
-        return Reading(SUMMARY, field, None, "The summary has no AccountMFAEnabled entry.")
+        return Reading(SUMMARY, field, None, "The summary has no AccountMFAEnabled entry."), removed
     enabled = int(value) == 1
-    return Reading(SUMMARY, field, enabled, f"AccountMFAEnabled = {int(value)} (live; counts every kind of device).")
+    reading = Reading(SUMMARY, field, enabled, f"AccountMFAEnabled = {int(value)} (live; counts every kind of device).")
+    return reading, removed
 
 
 def fetch_credential_report(
@@ -242,7 +258,7 @@ def check_root_mfa(
     except (ClientError, BotoCoreError) as exc:
         raise WalkthroughError(explain(exc)) from None
     iam = aws.client(session, "iam")
-    summary = _summary(iam, caller)
+    summary, removed = _summary(iam, caller)
     report, generated = _report(iam, caller, max_wait, wait)
     virtual = _virtual(iam, caller)
-    return RootMfaCheck(caller, (summary, report, virtual), generated, now())
+    return RootMfaCheck(caller, (summary, report, virtual), generated, now(), root_credentials_removed=removed)

@@ -41,7 +41,7 @@ def check_html(check: RootMfaCheck) -> str:
     )
     head = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("source", "field", "said", "detail"))
     lines = check.lines()
-    verdict = f"<p class='aml-mfa-verdict' style='color:{_COLOURS[check.enabled]}'><b>{html.escape(lines[0])}</b></p>"
+    verdict = f"<p class='aml-mfa-verdict' style='color:{_COLOURS[check.passed]}'><b>{html.escape(lines[0])}</b></p>"
     more = "".join(f"<li>{html.escape(line)}</li>" for line in lines[1:])
     who = f"<p>Asked as <code>{html.escape(check.caller.arn)}</code> at {check.checked_at:%Y-%m-%d %H:%M:%S} UTC.</p>"
     table = f"<table class='aml-mfa-table'><tr>{head}</tr>{rows}</table>"
