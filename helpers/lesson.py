@@ -153,7 +153,10 @@ def standing(account: Account | None = None) -> Standing:
                 "Pick one above, or set one up in notebook 01."
             )
         else:
-            problem = "No profile yet: notebook 01 sets one up from the access keys your account gave you."
+            problem = (
+                "No profile yet: notebook 01 sets one up from a root access key you create (the book's way) "
+                "or an `aws login` profile."
+            )
     else:
         try:
             identity = who_am_i(account.session())

@@ -312,7 +312,7 @@ def test_set_up_imports_the_handed_over_keys_and_converges(moto_keys, fake_sourc
     )
     first = set_up_credentials()
     assert first.ok, str(first)
-    assert first.lines[0].startswith("Imported the keys your practice account gave you (rootkey.csv, key AKIA…")
+    assert first.lines[0].startswith("Imported the root key you created (rootkey.csv, key AKIA…")
     assert helpers.account.current_account().profile == "root-keys"
     saved = fake_source.files().credentials_file.read_text()
     second = set_up_credentials()
@@ -332,7 +332,7 @@ def test_set_up_waits_for_the_learner_unless_auto(moto_keys, fake_source, monkey
     monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
     report = set_up_credentials()
     assert not report.ok
-    assert "press 'Use the keys my account gave me'" in report.lines[0]
+    assert "press 'Use the root key I created (rootkey.csv)'" in report.lines[0]
     assert not fake_source.files().credentials_file.exists()
     assert helpers.account.current_account().profile is None
     monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
@@ -374,7 +374,7 @@ def test_standing_says_where_the_account_starts(moto_keys, fake_source):
         "Saved profiles: none yet.",
         "Active profile: none yet. This notebook sets one up.",
         "In this practice account you have already created a root access key, as the book does (rootkey.csv): "
-        "the form's 'Use the keys my account gave me' brings it in.",
+        "the form's 'Use the root key I created (rootkey.csv)' brings it in.",
     )
     set_up_credentials()
     after = standing()

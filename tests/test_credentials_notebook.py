@@ -56,7 +56,7 @@ def test_the_practice_path_saves_root_keys_once_and_converges(own_state):
         first = run_notebook()
         assert "Active profile: none yet. This notebook sets one up." in said(first, "aml.credentials.standing()")
         setup = said(first, "aml.credentials.set_up_credentials()")
-        assert setup.startswith("Imported the keys your practice account gave you (rootkey.csv, key AKIA…")
+        assert setup.startswith("Imported the root key you created (rootkey.csv, key AKIA…")
         assert "Profile root-keys is now the active profile" in setup
         verify = said(first, "aml.credentials.verify_credentials()")
         assert verify.startswith("Profile root-keys works.\nAccount 381492058731: you are the root user")

@@ -73,7 +73,7 @@ def test_double_clicking_the_action_buttons_acts_once(lesson):
     from helpers.ui.mfa_form import DeviceForm
     from helpers.ui.users_form import SetupForm
 
-    # 01: "Use the keys my account gave me", twice.
+    # 01: "Use the root key I created (rootkey.csv)", twice.
     lesson.reset(at="01")
     form = CredentialsForm()
     form._handed.click()

@@ -20,7 +20,7 @@ def test_typing_keys_into_the_form_shows_the_who_you_are_card(tmp_path):
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
         # Run All took the practice path: the handed-over keys became profile root-keys.
         assert "Active profile: none yet" in notebook.locator(".aml-cred-report").first.inner_text()
-        notebook.locator(".aml-cred-report", has_text="Imported the keys your practice account gave you").wait_for()
+        notebook.locator(".aml-cred-report", has_text="Imported the root key you created").wait_for()
 
         # The keys "shown once at creation", as the learner would copy them (with a stray space).
         lines = dict(

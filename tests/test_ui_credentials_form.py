@@ -136,7 +136,7 @@ def test_the_keys_the_practice_account_gave(source, keys):
     assert str(source.folder / "rootkey.csv") in text_of_pane(form)
     form._handed.click()
     out = text_of(form)
-    assert "Read rootkey.csv, the key file your account gave you at creation." in out
+    assert "Read rootkey.csv, the root key file you created in the console." in out
     assert "Saved profile root-keys" in out
     assert_no_secret_anywhere(form, secret)
     # Pressed again: converges, no duplicate profile.

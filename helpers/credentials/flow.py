@@ -143,7 +143,7 @@ def standing(account: Account | None = None) -> CredentialsReport:
     if account.practice and account.source.handed_over_keys() is not None:
         lines.append(
             "In this practice account you have already created a root access key, as the book does "
-            "(rootkey.csv): the form's 'Use the keys my account gave me' brings it in."
+            "(rootkey.csv): the form's 'Use the root key I created (rootkey.csv)' brings it in."
         )
     return CredentialsReport(True, tuple(lines), identity, account.profile)
 
@@ -208,8 +208,8 @@ def set_up_credentials(account: Account | None = None, profile: str = DEFAULT_PR
         return CredentialsReport(
             False,
             (
-                "No working profile yet: in the form above, open 'Import the CSV file' and press 'Use the keys "
-                "my account gave me', then run this cell again to check.",
+                "No working profile yet: in the form above, open 'Import the CSV file' and press 'Use the root "
+                "key I created (rootkey.csv)', then run this cell again to check.",
                 'Catching up instead? Run aml.progress.start_from("02") to put the practice account at the '
                 "start of notebook 02.",
             ),
@@ -254,7 +254,7 @@ def _set_up_practice(account: Account, files: AwsFiles, profile: str) -> Credent
     outcome = check_and_save(files, profile, checked=checked, region=account.source.default_region, overwrite=overwrite)
     account_mod.use_profile(profile)
     lines = [
-        f"Imported the keys your practice account gave you ({path.name}, key {checked.pair.masked_id}).",
+        f"Imported the root key you created ({path.name}, key {checked.pair.masked_id}).",
         *notes,
         *outcome.lines(),
         f"Profile {profile} is now the active profile for the next notebooks.",

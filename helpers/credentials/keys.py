@@ -316,7 +316,7 @@ def parse_keys_csv(data: bytes | str, name: str = "The key file") -> CheckedKeys
 
 
 def read_keys_csv(path: Path | str) -> CheckedKeys:
-    """Read a key CSV from disk (notebook 01's "Use the keys my account gave me")."""
+    """Read a key CSV from disk (notebook 01's "Use the root key I created (rootkey.csv)")."""
     path = Path(path)
     try:
         data = path.read_bytes()

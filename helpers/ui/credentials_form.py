@@ -81,7 +81,9 @@ class CredentialsForm(widgets.VBox):
         if self._account.practice:
             self._handed = _css(
                 widgets.Button(
-                    description="Use the keys my account gave me", icon="key", layout=widgets.Layout(width="auto")
+                    description="Use the root key I created (rootkey.csv)",
+                    icon="key",
+                    layout=widgets.Layout(width="auto"),
                 ),
                 "handed",
             )
@@ -98,7 +100,9 @@ class CredentialsForm(widgets.VBox):
                 )
         csv_box = widgets.VBox(csv_children)
 
-        self._profiles = _css(widgets.Dropdown(description="Profile", style=wide, layout=layout), "profiles")
+        self._profiles = _css(
+            widgets.Dropdown(description="Profile", style=wide, layout=widgets.Layout(width="44em")), "profiles"
+        )
         profile_box = widgets.VBox([self._profiles])
 
         self._name = _css(
@@ -116,7 +120,15 @@ class CredentialsForm(widgets.VBox):
         self._settings = widgets.VBox([self._name, self._region, self._overwrite, self._default])
         self._plan = _css(widgets.HTML(), "plan")
 
-        self._save = _css(widgets.Button(description="Check and save", button_style="primary", icon="check"), "save")
+        self._save = _css(
+            widgets.Button(
+                description="Check and save",
+                button_style="primary",
+                icon="check",
+                layout=widgets.Layout(width="auto"),  # "Check and use this profile" in full
+            ),
+            "save",
+        )
         self._save.on_click(self._on_save)
         self._out = ResultBox("aml-cred-out")
 
@@ -258,7 +270,7 @@ class CredentialsForm(widgets.VBox):
             self._check_and_save(
                 logic.read_keys_csv(path),
                 region,
-                first=f"Read {path.name}, the key file your account gave you at creation.",
+                first=f"Read {path.name}, the root key file you created in the console.",
             )
         except Exception as exc:  # a sentence for the learner, never a traceback
             self._out.show(explain(exc), "error")
