@@ -43,9 +43,11 @@ def client(home: Path, profile: str, service: str = "iam"):
     return session(home, profile).client(service, config=NO_RETRY)
 
 
-def keys_client(url: str, key_id: str, secret: str, service: str = "iam"):
-    """A client signing with explicit keys (a key that is no longer in any profile)."""
-    s = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1")
+def keys_client(url: str, key_id: str, secret: str, service: str = "iam", token: str | None = None):
+    """A client signing with explicit keys (a key that is no longer in any profile; *token*: temporary ones)."""
+    s = boto3.Session(
+        aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token, region_name="us-east-1"
+    )
     return s.client(service, endpoint_url=url, config=NO_RETRY)
 
 

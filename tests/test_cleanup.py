@@ -411,12 +411,21 @@ def test_owner_session_when_the_root_already_has_two_keys_says_what_to_do(sandbo
 
 
 def _lesson_device(home, name: str) -> str:
-    """As notebook 04's form does: AML@Packt creates and enables a virtual device of its own."""
+    """As notebook 04's form does: AML@Packt creates and enables a virtual device of its own.
+
+    A second device needs an MFA session (as on AWS), signed in with the next code of the device
+    it already has (AML-Packt-phone; its seed read through the sandbox's test hook).
+    """
     s = session(home, "aml-packt")
+    existing = [d.serial for d in devices.list_devices(s, "AML@Packt")]
     device, _notes = devices.create_device(s, "AML@Packt", name)
     totp = pyotp.TOTP(device.seed)
     now = time.time()
-    devices.enable_device(s, "AML@Packt", device, totp.at(now - 30), totp.at(now))
+    signed_in = None
+    if existing:
+        seed = console.mfa_seed(existing[0], home=home)
+        signed_in = devices.mfa_session(s, existing[0], pyotp.TOTP(seed).at(now + 30))
+    devices.enable_device(s, "AML@Packt", device, totp.at(now - 30), totp.at(now), signed_in=signed_in)
     return device.serial
 
 

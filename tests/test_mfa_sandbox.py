@@ -54,13 +54,18 @@ def test_right_codes_enable_and_reused_ones_are_refused(self_service):
     assert notes == [] and device.qr_png.startswith(b"\x89PNG")
     assert device.seed not in repr(device) and "****" in repr(device)
     totp = pyotp.TOTP(device.seed)
-    now = time.time()  # a fixed clock for both codes: the current window and the next
-    first, second = totp.at(now), totp.at(now + 30)
+    now = time.time()  # a fixed clock: the previous window and the current one, then the next for the session
+    first, second = totp.at(now - 30), totp.at(now)
     assert devices.enable_device(s, USER, device, f"{first[:3]} {first[3:]}", second)[0].startswith("The spaces")
     assert [d.serial for d in devices.list_devices(s, USER)] == [device.serial]
-    # Re-enabling with the same codes: AWS refuses codes already used once.
+    # Re-enabling with the same codes: AWS refuses codes already used once. Deactivating the
+    # device needs an MFA session (as on AWS), signed in with the device's next code.
     iam = client(self_service, "aml-packt")
-    iam.deactivate_mfa_device(UserName=USER, SerialNumber=device.serial)
+    with pytest.raises(ClientError) as err:
+        iam.deactivate_mfa_device(UserName=USER, SerialNumber=device.serial)
+    assert code_of(err.value) == "AccessDenied"
+    signed_in = devices.mfa_session(s, device.serial, totp.at(now + 30))
+    signed_in.client("iam").deactivate_mfa_device(UserName=USER, SerialNumber=device.serial)
     with pytest.raises(ClientError) as err:
         iam.enable_mfa_device(
             UserName=USER, SerialNumber=device.serial, AuthenticationCode1=first, AuthenticationCode2=second
@@ -154,14 +159,17 @@ def test_remove_is_idempotent_and_resync_falls_back_with_a_sentence(self_service
     s = session(self_service, "aml-packt")
     device, _ = new_device(self_service)
     totp = pyotp.TOTP(device.seed)
-    now = time.time()
-    devices.enable_device(s, USER, device, totp.at(now), totp.at(now + 30))
+    now = time.time()  # a fixed clock: codes from earlier windows, so the next one is still fresh for the session
+    devices.enable_device(s, USER, device, totp.at(now - 90), totp.at(now - 60))
     try:
-        lines = devices.resync_device(s, USER, device.serial, totp.at(now + 30), totp.at(now + 60))
+        lines = devices.resync_device(s, USER, device.serial, totp.at(now - 60), totp.at(now - 30))
         assert "in step" in lines[-1]
     except WalkthroughError as exc:  # an account without ResyncMFADevice: the fallback is named
         assert "remove the device" in str(exc)
-    assert devices.remove_device(s, USER, device.serial) == [
+    with pytest.raises(WalkthroughError, match="requires an MFA session"):
+        devices.remove_device(s, USER, device.serial)  # plain long-term keys: AWS wants an MFA session
+    signed_in = devices.mfa_session(s, device.serial, totp.at(now + 30))
+    assert devices.remove_device(s, USER, device.serial, signed_in=signed_in) == [
         "Deactivated AML-Packt-phone for AML@Packt.",
         "Deleted virtual device AML-Packt-phone.",
     ]

@@ -11,9 +11,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers.cleanup import practice
+from helpers.errors import WalkthroughError
+from helpers.mfa import devices
 from helpers.mfa.policies import require_mfa_policy
 from helpers.sandbox import console, scenarios, server
 from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
+from tests.sandbox_support import session as aml_session
 
 USER = scenarios.USER
 
@@ -27,12 +30,11 @@ def sandbox(tmp_path_factory):
 
 @pytest.fixture()
 def at_06(sandbox):
-    """The account at the start of notebook 06, with the MFA rule switched on."""
+    """The account at the start of notebook 06, with the MFA rule on (its default)."""
     home, info = sandbox
     scenarios.reset(at="06", home=home)
-    console.options(home=home, mfa_sessions=True)
+    assert console.options(home=home)["mfa_sessions"] is True
     yield home, info
-    console.options(home=home, mfa_sessions=False)
 
 
 def serial_of(info) -> str:
@@ -60,13 +62,20 @@ def mfa_session(home, info, profile="aml-packt", code=None, serial=None) -> boto
     )
 
 
-def test_rule_is_off_by_default(sandbox):
+def test_rule_is_on_by_default_and_can_be_switched_off(sandbox):
     home, info = sandbox
     scenarios.reset(at="06", home=home)
-    assert not console.options(home=home).get("mfa_sessions")
+    assert console.options(home=home)["mfa_sessions"] is True
     iam = client(home, "aml-packt")
-    iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
-    assert iam.list_mfa_devices(UserName=USER)["MFADevices"] == []
+    with pytest.raises(ClientError) as err:
+        iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+    assert code_of(err.value) == "AccessDenied"
+    console.options(home=home, mfa_sessions=False)
+    try:
+        iam.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
+        assert iam.list_mfa_devices(UserName=USER)["MFADevices"] == []
+    finally:
+        console.options(home=home, mfa_sessions=True)
 
 
 def test_plain_keys_cannot_deactivate_but_an_mfa_session_can(at_06):
@@ -85,6 +94,25 @@ def test_plain_keys_cannot_deactivate_but_an_mfa_session_can(at_06):
     own = session.client("iam", endpoint_url=info.url, config=NO_RETRY)
     own.deactivate_mfa_device(UserName=USER, SerialNumber=serial_of(info))
     assert iam.list_mfa_devices(UserName=USER)["MFADevices"] == []
+
+
+def test_the_lessons_own_path_at_06_removes_the_device_through_an_mfa_session(at_06):
+    """helpers.mfa.devices, as notebook 04's form calls it: plain keys are refused with the MFA-session
+    sentence (not a missing policy); with ``devices.mfa_session`` and the device's next code it succeeds."""
+    home, info = at_06
+    s = aml_session(home, "aml-packt")
+    serial = serial_of(info)
+    assert devices.needs_mfa_session(devices.list_devices(s, USER), "DeactivateMFADevice")
+    with pytest.raises(WalkthroughError) as err:
+        devices.remove_device(s, USER, serial)
+    assert str(err.value) == devices.NEEDS_MFA_SESSION
+    assert [d.serial for d in devices.list_devices(s, USER)] == [serial]
+    signed_in = devices.mfa_session(s, serial, next_code(console.mfa_seed(serial, home=home)))
+    assert devices.remove_device(s, USER, serial, signed_in=signed_in) == [
+        f"Deactivated {scenarios.USER_DEVICE} for {USER}.",
+        f"Deleted virtual device {scenarios.USER_DEVICE}.",
+    ]
+    assert devices.list_devices(s, USER) == []
 
 
 def test_a_wrong_or_reused_code_gets_no_session(at_06):

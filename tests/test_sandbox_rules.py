@@ -107,8 +107,8 @@ def at03(mfa_sandbox):
 
 def _enable_codes(seed: bytes | str) -> tuple[str, str]:
     totp = pyotp.TOTP(seed.decode() if isinstance(seed, bytes) else seed)
-    now = time.time()
-    return totp.at(now), totp.at(now + 30)
+    now = time.time()  # the previous step and the current one: the next code stays fresh for an MFA session
+    return totp.at(now - 30), totp.at(now)
 
 
 def test_own_device_is_created_enabled_listed_deactivated_and_deleted(at03):
@@ -124,7 +124,15 @@ def test_own_device_is_created_enabled_listed_deactivated_and_deleted(at03):
     assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"]] == [serial]
     assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
     assert serial in [d["SerialNumber"] for d in assigned]
-    iam.deactivate_mfa_device(UserName="AML@Packt", SerialNumber=serial)
+    # Deactivating its own device with plain long-term keys: refused, as on AWS (the MFA rule is on by default).
+    with pytest.raises(ClientError) as err:
+        iam.deactivate_mfa_device(UserName="AML@Packt", SerialNumber=serial)
+    assert code_of(err.value) == "AccessDenied"
+    seed = made["Base32StringSeed"]
+    next_code = pyotp.TOTP(seed.decode() if isinstance(seed, bytes) else seed).at(time.time() + 30)
+    creds = client(home, "aml-packt", "sts").get_session_token(SerialNumber=serial, TokenCode=next_code)["Credentials"]
+    signed_in = keys_client(info.url, creds["AccessKeyId"], creds["SecretAccessKey"], token=creds["SessionToken"])
+    signed_in.deactivate_mfa_device(UserName="AML@Packt", SerialNumber=serial)
     iam.delete_virtual_mfa_device(SerialNumber=serial)
     assert iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"] == []
 

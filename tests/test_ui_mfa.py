@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 
 import ipywidgets as widgets
+import pyotp
 import pytest
 
 from helpers import account as account_logic
@@ -143,7 +145,9 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
 
     def app(seed, label):
         seen.append(seed)
-        return console_ui.SimulatedAuthenticator(seed, label, live=False)
+        # The app's clock runs a minute slow (AWS tolerates that): its codes are older steps, so the device's
+        # code for the next step is still unused when the MFA session asks for one, without waiting.
+        return console_ui.SimulatedAuthenticator(seed, label, live=False, clock=lambda: time.time() - 60)
 
     s = session(practice, "aml-packt")
     form = mfa_form.DeviceForm(s, "AML@Packt", practice=False, account_id="381492058731", authenticator=app)
@@ -173,13 +177,19 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
     assert "is in step with AWS again" in said(form) or "remove the device, then create" in said(form)
     form._remove.click()  # AWS wants an MFA session to deactivate a device: no code typed, nothing removed
     assert said(form).strip() == "AWS requires an MFA session for this: enter a code from your existing device."
-    # The codes above are spent (each works once) and a fresh one is 30 s away: record the session request,
-    # and sign with the plain profile (this practice account runs without the MFA-session rule).
+    # The codes above are spent (each works once): the device's code for the next 30 s step (read from the
+    # seed, no waiting) signs the MFA session the practice account asks for, as on AWS.
     asked = []
-    monkeypatch.setattr(devices, "mfa_session", lambda session, serial, code: asked.append((serial, code)) or session)
-    form._session_code.value = "246810"
+    real_session = devices.mfa_session
+    monkeypatch.setattr(
+        devices,
+        "mfa_session",
+        lambda session, serial, code: asked.append((serial, code)) or real_session(session, serial, code),
+    )
+    fresh = pyotp.TOTP(seen[-1]).at(time.time() + 30)
+    form._session_code.value = fresh
     form._remove.click()
-    assert asked == [(form.value, "246810")] and form._session_code.value == ""
+    assert asked == [(form.value, fresh)] and form._session_code.value == ""
     assert "Deleted virtual device AML-Packt-phone." in said(form)
     assert "has no MFA device yet" in form._list.value
     form._remove.click()

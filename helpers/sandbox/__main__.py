@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("on", "off"),
         default=None,
         help="an IAM user adding a second MFA device or deactivating one needs an MFA session, as on AWS "
-        "(kept until changed)",
+        "(on by default; kept until changed)",
     )
     sub.add_parser("status", help="say whether it runs: port, pid, uptime, scenario")
     reset = sub.add_parser(

@@ -1443,4 +1443,4 @@ class RootLayer:
     def console_options(self, data: dict) -> dict:
         """Read or set the practice account's switches (``lag`` seconds, ``mfa_sessions``); saved with its state."""
         self.options.update(sessions.clean_options(data))
-        return {"options": dict(self.options)}
+        return {"options": {**sessions.DEFAULT_OPTIONS, **self.options}}

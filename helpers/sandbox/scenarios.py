@@ -36,7 +36,6 @@ USER_PROFILE = "aml-packt"
 USER_DEVICE = DEFAULT_DEVICE_NAME  # the virtual MFA device notebook 04 creates for AML@Packt
 GROUP_POLICIES = (
     "AmazonS3FullAccess",
-    "AmazonMachineLearningFullAccess",
     "IAMUserChangePassword",
     "IAMReadOnlyAccess",
 )

@@ -10,7 +10,7 @@ Two kinds, both ``ASIA…`` key IDs with a session token, kept in the root layer
   checked against the device's seed; the session acts as the IAM user, with
   ``aws:MultiFactorAuthPresent`` true. Without a device they carry it false.
 
-The MFA rule (``options["mfa_sessions"]``, off by default, env ``AML_SANDBOX_MFA_SESSIONS=1``): an
+The MFA rule (``options["mfa_sessions"]``, on by default as on AWS; ``AML_SANDBOX_MFA_SESSIONS=0`` turns it off): an
 IAM user adding a second MFA device to itself or deactivating one of its own, signed with long-term
 keys, is refused as AWS refuses it; in an MFA session it goes ahead.
 
@@ -56,6 +56,13 @@ SELF_ACTIONS = {
     "ListUserPolicies",
 }
 MFA_RULE_ACTIONS = {"EnableMFADevice", "DeactivateMFADevice"}
+# The switches' values when nothing set them: as strict as AWS (the MFA rule on), no lag.
+DEFAULT_OPTIONS = {"mfa_sessions": True, "lag": 0.0}
+
+
+def mfa_rule_on(layer: RootLayer) -> bool:
+    """Whether the MFA rule applies (on unless switched off)."""
+    return bool(layer.options.get("mfa_sessions", DEFAULT_OPTIONS["mfa_sessions"]))
 
 
 def options_from_env(environ: dict | None = None) -> dict:
@@ -283,7 +290,7 @@ def check_mfa_rule(layer: RootLayer, req: Request, name: str, mfa: bool) -> None
     """AccessDenied for an IAM user adding a second device to itself or deactivating its own, without MFA."""
     from helpers.sandbox.root import ApiError
 
-    if mfa or not layer.options.get("mfa_sessions") or req.service != "iam" or req.action not in MFA_RULE_ACTIONS:
+    if mfa or not mfa_rule_on(layer) or req.service != "iam" or req.action not in MFA_RULE_ACTIONS:
         return
     if (req.params.get("UserName") or name) != name:
         return  # an administrator acting on another user: the policies alone decide
@@ -304,7 +311,7 @@ def long_term_user(layer: RootLayer, req: Request):
     """IAM users' long-term keys: GetSessionToken answered here, and the MFA rule (None: carry on)."""
     if req.service == "sts" and req.action == "GetSessionToken":
         return get_session_token(layer, req)
-    if req.service == "iam" and req.action in MFA_RULE_ACTIONS and layer.options.get("mfa_sessions"):
+    if req.service == "iam" and req.action in MFA_RULE_ACTIONS and mfa_rule_on(layer):
         found = user_key(layer, req.key_id or "")
         if found is not None and layer._signature_ok(req, found[1]):
             check_mfa_rule(layer, req, found[0], mfa=False)
