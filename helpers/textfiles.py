@@ -16,14 +16,23 @@ def write_atomic(path: Path, text: str, mode: int = 0o600) -> None:
     A reader never sees half a file, and a crash leaves the old file intact. The temp
     file is created 0600 before any byte is written, so a secret is never world-readable.
     """
+    write_bytes_atomic(path, text.encode("utf-8"), mode)
+
+
+def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o600, sync: bool = True) -> None:
+    """Replace *path* with *data* in one step, created 0600 before any byte is written, then given *mode*.
+
+    *sync*: fsync before the rename (the practice account's state, saved after every request, skips it).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

@@ -26,8 +26,9 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
+
+from helpers import textfiles
 
 FORMAT = 1
 _MAGIC = b"AMLSANDBOXSTATE\n"
@@ -162,21 +163,12 @@ def save(path: Path, layer_state: dict) -> list[str]:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace *path* with *data* in one step, 0600 from the first byte; a crash leaves the old file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            # No fsync: a crashed or killed server leaves the page cache to the kernel, which
-            # writes it; an fsync per request would cost more than the whole save.
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Replace *path* with *data* in one step, 0600 from the first byte; a crash leaves the old file.
+
+    No fsync: a crashed or killed server leaves the page cache to the kernel, which writes it;
+    an fsync per request would cost more than the whole save.
+    """
+    textfiles.write_bytes_atomic(path, data, sync=False)
 
 
 def load(path: Path) -> dict | None:
