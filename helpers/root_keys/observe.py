@@ -19,6 +19,12 @@ from helpers.identity import uses_temporary_credentials, who_am_i
 ROOT_PROFILE = "root-keys"
 # The good outcome of `aws login`: the root user works with short-lived credentials and never had keys.
 LOGIN_NO_KEYS = "You signed in with `aws login`: no root access keys exist, which is what this notebook wants."
+# Seen by anyone but the root user (AML@Packt after notebook 02): the same good outcome, and why it is good.
+KEYS_GONE_LINE = (
+    "The account summary says the root user has no access keys (AccountAccessKeysPresent = 0): nothing to delete, "
+    "which is what this notebook wants. A root key never expires and can do anything in the account, so AWS "
+    "recommends having none (after `aws login` the root user never had one)."
+)
 LOGIN_KEYS_LEFT = (
     "You signed in with `aws login` (short-lived credentials), but the account summary says the root user still "
     "has access keys. AWS lets short-lived root credentials neither list nor delete them (such calls need a "
@@ -114,7 +120,7 @@ class Observation:
             # form's plan line says "Nothing to do" or "Done" (issue 13: status lines must agree).
             return [who, "The root user has no access keys."] + ([self.note] if self.note else [])
         if self.situation == KEYS_GONE:
-            return [who, "The account summary says the root user has no access keys (AccountAccessKeysPresent = 0)."]
+            return [who, KEYS_GONE_LINE]
         if self.situation == NOT_ROOT_KEYS_PRESENT and self.caller_is_root and self.note:
             return [who, self.note]
         if self.situation == NOT_ROOT_KEYS_PRESENT:
