@@ -194,10 +194,15 @@ class SimulatedRootConsole(widgets.VBox):
         """Leaving the page: the QR code and the seed go."""
         self._qr_panel.forget()
         self._device = None
-        if self._app is not None:
-            self._app.close()
-            self._app = None
+        self._drop_app()
         super().close()
+
+    def _drop_app(self) -> None:
+        """Take the simulated app off the page, then close it (a closed widget left in a box breaks the page)."""
+        app, self._app = self._app, None
+        self._app_box.children = []
+        if app is not None:
+            app.close()
 
     def _show_state(self) -> None:
         state = console.root_state(self._home)
@@ -221,10 +226,7 @@ class SimulatedRootConsole(widgets.VBox):
             )
         self._device = console.create_root_mfa_device(self._home)
         self._qr_panel.show(self._device.qr_png)
-        if self._app is not None:
-            self._app.close()
-            self._app = None
-        self._app_box.children = []
+        self._drop_app()
         self._code1.value = self._code2.value = ""
         self._device_box.children = [
             widgets.HTML("Scan this QR code with your authenticator app, then type two consecutive codes."),
@@ -276,9 +278,7 @@ class SimulatedRootConsole(widgets.VBox):
     def remove(self) -> None:
         """Remove the root's MFA device (to practise the gesture again)."""
         removed = console.remove_root_mfa(self._home)
-        if self._app is not None:
-            self._app.close()
-            self._app = None
+        self._drop_app()
         self._show_state()
         self._say("The root user's MFA device was removed." if removed else "There was no MFA device to remove.")
 
