@@ -88,9 +88,7 @@ def test_network_failure_between_two_steps_then_rerun_finishes(at02):
     done = ls.iam_snapshot(at02)
     assert done != half
     assert len(done["users"]["AML@Packt"]["keys"]) == 1 and done["users"]["AML@Packt"]["groups"] == ["aml-packt-users"]
-    assert {"AmazonS3FullAccess", "IAMReadOnlyAccess"} <= set(
-        done["groups"]["aml-packt-users"]["attached"]
-    )
+    assert {"AmazonS3FullAccess", "IAMReadOnlyAccess"} <= set(done["groups"]["aml-packt-users"]["attached"])
     # A third run has nothing left to do.
     assert _setup().done == []
 
