@@ -66,7 +66,8 @@ class Lab:
     proc: subprocess.Popen
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        # reset: open only this notebook (a restored workspace reopens earlier tabs and starts their kernels).
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
 
 def _write_settings(settings: Path) -> None:
@@ -198,8 +199,17 @@ def open_notebook(page, lab: Lab, name: str) -> None:
 
 def run_all(page) -> None:
     """Run › Run All Cells, then wait until every code cell has run and the kernel is idle again."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    prompts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt")
+    for _attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if any(t.strip() not in ("[ ]:", "") for t in prompts.all_inner_texts()):
+                wait_all_cells_ran(page)
+                return
+            time.sleep(0.5)
+        page.keyboard.press("Escape")  # a menu left open by a click that landed too early
     wait_all_cells_ran(page)
 
 
@@ -212,7 +222,15 @@ def wait_all_cells_ran(page, timeout: float = 180) -> None:
             page.get_by_text(IDLE).first.wait_for()
             return
         time.sleep(0.5)
-    raise AssertionError("not every cell finished running: " + ", ".join(page.locator(prompts).all_inner_texts()))
+    shot = SCREENSHOTS / "failed-run-all.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    raise AssertionError(
+        "not every cell finished running (screenshot: "
+        + str(shot)
+        + "): "
+        + ", ".join(page.locator(prompts).all_inner_texts())
+    )
 
 
 def screenshot(page, name: str) -> Path:

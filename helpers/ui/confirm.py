@@ -21,6 +21,10 @@ from helpers.errors import explain
 from helpers.plan import Plan
 from helpers.ui.result import ResultBox
 
+# Long names (a backup file's path, an ARN) wrap inside their cell: a plan wider than the page would
+# make the form a scrolling region that the keyboard cannot reach (axe: scrollable-region-focusable).
+_WRAP = "overflow-wrap:anywhere;word-break:break-word"
+
 
 def plan_table_html(plan: Plan) -> str:
     """The plan as an HTML table (verb, what, name, detail, the API action it calls) plus its notes; no secrets."""
@@ -31,7 +35,7 @@ def plan_table_html(plan: Plan) -> str:
         rows = "".join(
             "<tr>"
             + "".join(
-                f"<td style='padding:0 1em 0 0'>{html.escape(str(v))}</td>"
+                f"<td style='padding:0 1em 0 0;{_WRAP}'>{html.escape(str(v))}</td>"
                 for v in (i, c.verb, c.kind, c.name, getattr(c, "detail", ""), getattr(c, "api_action", ""))
             )
             + "</tr>"
@@ -40,7 +44,7 @@ def plan_table_html(plan: Plan) -> str:
         header = "".join(
             f"<th style='text-align:left'>{h}</th>" for h in ("#", "Would", "What", "Name", "Detail", "API call")
         )
-        body = f"<table class='aml-confirm-table'><tr>{header}</tr>{rows}</table>"
+        body = f"<table class='aml-confirm-table' style='max-width:100%'><tr>{header}</tr>{rows}</table>"
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.notes)
     return head + body + (f"<ul class='aml-confirm-notes'>{notes}</ul>" if notes else "")
 
