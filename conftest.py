@@ -47,7 +47,7 @@ def isolate_environment(run_dir: Path) -> dict[str, str]:
             # Notebook kernels and the browser test must not try to reach the internet.
             "JUPYTER_PLATFORM_DIRS": "1",
             # Guarded notebook cells raise (helpers.errors.cell_guard): nbval sees a real failure, not a
-            # sentence. tests/test_bad_states.py runs kernels without it to check the sentences.
+            # sentence. tests/notebooks/test_bad_states.py runs kernels without it to check the sentences.
             "AML_WALKTHROUGH_TRACEBACKS": "1",
         }
     )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/test_browser_axe.py runs axe-core (from npm) on the notebooks' rendered outputs. Install it once
+# tests/browser/test_browser_axe.py runs axe-core (from npm) on the notebooks' rendered outputs. Install it once
 # into test-output/axe (git-ignored), before pytest cuts the test run off the network. Like
 # ensure-browser.sh: on CI, or as root, install npm if it is missing; elsewhere the axe test skips with
 # a one-line reason (unless CI or REQUIRE_BROWSER is set, where it fails).

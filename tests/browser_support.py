@@ -1,6 +1,6 @@
 """JupyterLab in headless Chromium: a server of our own, a copy of the notebooks, page helpers.
 
-Used by every ``tests/test_browser_*.py``. The server gets its own config, runtime, workspace
+Used by every ``tests/browser/test_*.py``. The server gets its own config, runtime, workspace
 and settings folders and its own walkthrough state folder (so its own practice account), and
 serves a *copy* of ``notebooks/`` with autosave off: the committed files are never touched.
 """

@@ -1,0 +1,71 @@
+"""Notebook 04 run headless against the practice account: completes, turns root MFA on, converges, shows no seed."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "04-mfa.ipynb"
+BASE32_RUN = re.compile(r"[A-Z2-7]{32,}")  # a TOTP seed: AWS's are 32 to 64 Base32 characters
+
+
+def run_notebook() -> tuple[str, str, str]:
+    """(cell outputs, texts printed into widgets, every widget's state) of one headless run, as text."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    outputs = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", out
+            outputs.append(json.dumps(out))
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    printed = [
+        o.get("text", "")
+        for model in state.values()
+        if model.get("state", {}).get("_model_name") == "OutputModel"
+        for o in model["state"].get("outputs", [])
+    ]
+    # Forms show their results in a ResultBox (an HTML widget): its text, tags removed.
+    printed += [
+        html.unescape(re.sub(r"<[^>]+>", " ", model["state"].get("value") or ""))
+        for model in state.values()
+        if model.get("state", {}).get("_model_name") == "HTMLModel"
+    ]
+    return "\n".join(outputs), "\n".join(printed), json.dumps(state)
+
+
+def test_notebook_04_headless_then_again(tmp_path, monkeypatch):
+    from helpers import account
+    from helpers.sandbox import console, scenarios
+
+    scenarios.reset(at="04")
+    assert account.current_account().profile == "aml-packt"
+
+    outputs, printed, state = run_notebook()
+    assert "the simulated app typed its current code and the next one" in printed
+    assert "MFA is on for the root user" in printed
+    assert "PASS: the root user has MFA" in state and "All three sources agree." in state
+    assert "FAIL: the root user has no MFA yet" in state  # the first check, before the console step
+    # AML@Packt manages its own device (the group's aml-packt-self-service-mfa, from notebook 02).
+    assert "may not call" not in printed and "AccessDenied" not in printed
+    assert "Created virtual MFA device AML-Packt-phone" in printed
+    assert "MFA device AML-Packt-phone is enabled for AML@Packt." in printed
+    assert console.root_state()["mfa_enabled"]
+    iam = account.current_account().session().client("iam")
+    listed = iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"]
+    assert [d["SerialNumber"].rsplit("/", 1)[-1] for d in listed] == ["AML-Packt-phone"]
+    assert not BASE32_RUN.findall(outputs + printed + state)
+
+    outputs2, printed2, state2 = run_notebook()
+    assert "Virtual MFA device created" not in printed2  # root MFA already on: nothing to do
+    assert "AML@Packt already has the device AML-Packt-phone: nothing to do." in printed2
+    assert "PASS: the root user has MFA" in state2 and "FAIL" not in state2
+    assert not BASE32_RUN.findall(outputs2 + printed2 + state2)
