@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from conftest import DEAD_PROXY
-
 from tests.browser_support import ROOT, SCREENSHOTS, browser_page, open_notebook, require_browser, run_all, running_lab
 
 pytestmark = pytest.mark.browser

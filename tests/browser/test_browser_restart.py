@@ -5,7 +5,6 @@ import time
 import pytest
 
 from helpers.kernel_hooks import RESTART_SENTENCE
-
 from tests.browser_support import IDLE, browser_page, open_notebook, require_browser, running_lab, screenshot
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ import time
 import pytest
 
 from helpers.lab_env import lesson_bin
-
 from tests.browser_support import browser_page, require_browser, running_lab, screenshot
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,6 @@ import time
 import pytest
 
 from helpers.sandbox import scenarios, server
-
 from tests.browser_support import browser_page, open_notebook, require_browser, running_lab, screenshot
 from tests.notebooks.test_mfa_notebook import BASE32_RUN
 

@@ -4,9 +4,8 @@ import pytest
 
 from helpers import account, lesson
 from helpers.ui import account_form
-from tests.fakes import FakeSource
-
 from tests.core.test_account import KEY_A
+from tests.fakes import FakeSource
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from helpers.sandbox import console_ui, scenarios
 from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
-from tests.sandbox_support import client, private_sandbox, session
 from tests.sandbox.test_mfa_sandbox import POLICY_ARN
+from tests.sandbox_support import client, private_sandbox, session
 
 CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
 
