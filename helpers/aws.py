@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
 import boto3
 import botocore.session
 from botocore.config import Config
@@ -33,6 +38,35 @@ def make_session(files: AwsFiles, profile: str, region: str | None = None) -> bo
         # IAM and STS are global; a region is needed only to build the client.
         session = boto3.Session(botocore_session=core, profile_name=profile, region_name="us-east-1")
     return session
+
+
+def session_from_keys(
+    key_id: str,
+    secret: str,
+    token: str | None = None,
+    *,
+    settings: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> boto3.Session:
+    """A boto3 Session for a key pair held in memory, with a profile's *settings* (e.g. ``endpoint_url``).
+
+    The one place a session is built from keys rather than a saved profile (notebook 01's proof of
+    keys not saved yet, the backups check, the practice account's owner session). The keys never
+    touch a file: only *settings*, which hold no secret, go into a throw-away config file that
+    botocore reads once before it is deleted. Neither the environment's keys, its ``AWS_PROFILE``
+    nor the learner's own AWS files take part.
+    """
+    # No profile lookup: AWS_PROFILE naming a profile absent from these files must not break this.
+    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    core.set_config_variable("credentials_file", os.devnull)
+    with tempfile.TemporaryDirectory(prefix="aml-session-") as folder:
+        config = Path(folder) / "config"
+        lines = ["[default]", *(f"{key} = {value}" for key, value in (settings or {}).items())]
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        core.set_config_variable("config_file", str(config))
+        core.full_config  # noqa: B018 - botocore reads and caches the file now, before it is deleted
+    core.set_credentials(key_id, secret, token)
+    return boto3.Session(botocore_session=core, region_name=region or "us-east-1")
 
 
 def client(session: boto3.Session, service: str):

@@ -6,15 +6,11 @@ right first call to tell a bad key from a missing permission.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import boto3
-import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
@@ -101,21 +97,16 @@ def explain_sts_error(exc: BaseException, now: datetime | None = None) -> str:
 def session_from_keys(pair: KeyPair, files: AwsFiles, region: str | None = None) -> boto3.Session:
     """A session for keys not saved yet, with the settings a saved profile would get (notebook 01).
 
-    The account's profile settings (e.g. ``endpoint_url``) go into a throw-away config file
-    with no secret in it, read once and deleted; the keys stay in memory. No other file's
-    settings, and neither the environment's keys nor its ``AWS_PROFILE``, take part.
+    The keys stay in memory (``helpers.aws.session_from_keys``, the one place such a session is built);
+    the account's profile settings (e.g. ``endpoint_url``) apply, no other file's settings do.
     """
-    # No profile lookup: AWS_PROFILE naming a profile absent from these files must not break this.
-    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    core.set_config_variable("credentials_file", os.devnull)
-    with tempfile.TemporaryDirectory(prefix="aml-proof-") as folder:
-        config = Path(folder) / "config"
-        lines = ["[default]", *(f"{key} = {value}" for key, value in files.new_profile_settings.items())]
-        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        core.set_config_variable("config_file", str(config))
-        core.full_config  # noqa: B018 - botocore reads and caches the file now, before it is deleted
-    core.set_credentials(pair.access_key_id, pair.secret_access_key, pair.session_token)
-    return boto3.Session(botocore_session=core, region_name=region or "us-east-1")
+    return aws.session_from_keys(
+        pair.access_key_id,
+        pair.secret_access_key,
+        pair.session_token,
+        settings=files.new_profile_settings,
+        region=region,
+    )
 
 
 def prove_session(session: boto3.Session) -> Identity:

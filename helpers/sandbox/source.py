@@ -82,21 +82,25 @@ class SandboxAccount:
 
     def checkpoints(self) -> dict[str, str]:
         """Notebook "NN" -> the account at its start (``aml.progress.start_from``, workshops)."""
-        from helpers.cleanup import practice
+        from helpers.sandbox import practice  # loads the root layer's client side: only when asked
 
         return practice.checkpoints()
 
     def reset_to(self, checkpoint: str) -> str:
         """Rebuild this account and its profiles as at the start of notebook *checkpoint*; one sentence back."""
-        from helpers.cleanup import practice
+        from helpers.sandbox import practice  # loads the root layer's client side: only when asked
 
         return practice.reset_to(checkpoint, home=self._home)
 
     def owner_session(self):
         """The root user "signed in to the console": a with-block's boto3 Session (notebook 06's teardown)."""
-        from helpers.cleanup import practice
+        from helpers.sandbox import practice  # loads the root layer's client side: only when asked
 
         return practice.owner_session(home=self._home)
+
+    def running(self) -> bool:
+        """True when the practice account answers now; never starts it (the workshop's room board)."""
+        return server.status(self._home) is not None
 
     def __repr__(self) -> str:
         return "SandboxAccount()"

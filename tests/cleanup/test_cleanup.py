@@ -9,14 +9,13 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers.cleanup import practice
 from helpers.cleanup.apply import apply_teardown
 from helpers.cleanup.inventory import take_inventory
 from helpers.cleanup.plan import TeardownOptions, blocked, plan_teardown
 from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError
 from helpers.mfa import devices
-from helpers.sandbox import console, files, scenarios
+from helpers.sandbox import console, files, practice, scenarios
 from helpers.sources import AwsFiles
 from tests.sandbox_support import client, code_of, private_sandbox, session
 

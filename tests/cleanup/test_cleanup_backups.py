@@ -13,7 +13,6 @@ import boto3
 import pytest
 
 from helpers import textfiles
-from helpers.cleanup import practice
 from helpers.cleanup.apply import apply_teardown
 from helpers.cleanup.backups import delete_backup, key_pairs_in, survey_backups
 from helpers.cleanup.inventory import Inventory, take_inventory
@@ -21,6 +20,7 @@ from helpers.cleanup.plan import TeardownOptions, plan_teardown
 from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError
 from helpers.sandbox import files as sandbox_files
+from helpers.sandbox import practice
 from helpers.sources import AwsFiles
 from tests.sandbox_support import private_sandbox
 

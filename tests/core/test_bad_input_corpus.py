@@ -463,7 +463,7 @@ def test_bad_input_says_what_to_do_and_changes_nothing(case: Case, ctx: Ctx):
     try:
         with contextlib.ExitStack() as ctx.stack:
             if case.at == "04":
-                from helpers.cleanup.practice import owner_session
+                from helpers.sandbox.practice import owner_session
 
                 # The account's owner drives the device form, as an admin would: the cases then check
                 # the form's sentences, not AML@Packt's self-service rights (tested in test_mfa_sandbox).

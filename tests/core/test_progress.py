@@ -6,9 +6,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers import progress
-from helpers.cleanup import practice
 from helpers.errors import WalkthroughError, explain
-from helpers.sandbox import files
+from helpers.sandbox import files, practice
 from tests.sandbox_support import private_sandbox, session
 
 

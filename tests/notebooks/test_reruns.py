@@ -68,7 +68,7 @@ def _form_out(form) -> str:
 
 def test_double_clicking_the_action_buttons_acts_once(lesson):
     from helpers import account
-    from helpers.cleanup.practice import owner_session
+    from helpers.sandbox.practice import owner_session
     from helpers.ui.credentials_form import CredentialsForm
     from helpers.ui.mfa_form import DeviceForm
     from helpers.ui.users_form import SetupForm

@@ -10,11 +10,10 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers.cleanup import practice
 from helpers.errors import WalkthroughError
 from helpers.mfa import devices
 from helpers.mfa.policies import require_mfa_policy
-from helpers.sandbox import console, scenarios, server
+from helpers.sandbox import console, practice, scenarios, server
 from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
 from tests.sandbox_support import session as aml_session
 

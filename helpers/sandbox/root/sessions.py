@@ -15,16 +15,15 @@ IAM user adding a second MFA device to itself or deactivating one of its own, si
 keys, is refused as AWS refuses it; in an MFA session it goes ahead.
 
 Requests signed with session credentials are authorised here, by the layer's own policy evaluator
-(``RootLayer._user_allowed``: Action/NotAction, Resource with ``${aws:username}``, and conditions
-``Bool``/``BoolIfExists`` on ``aws:MultiFactorAuthPresent``; a statement with any other condition
-is treated as not matching, so it neither allows nor denies), then carried out by moto as the user.
+(``policy``, which says what it does not evaluate), then carried out by moto as the user.
+Times come from the layer's clock (``RootLayer.clock``: the machine's plus the test offset).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
-import string
 import time
 from html import escape
 from typing import TYPE_CHECKING
@@ -33,14 +32,19 @@ from urllib.parse import urlencode
 import pyotp
 
 from helpers.sandbox import _totp
+from helpers.sandbox.root_pkg import policy
+from helpers.sandbox.root_pkg.signing import require_signature, signature_ok
+from helpers.sandbox.root_pkg.state import RootKey, new_key_id, new_secret
+from helpers.sandbox.root_pkg.wire import ApiError, Request, invalid_token, ok, unescape, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root import Request, RootLayer
+    from helpers.sandbox.root_pkg.layer import RootLayer
 
 ROOT = "<root>"
 LOGIN_HOURS = 12  # what `aws login` hands the CLI lasts up to 12 hours
 DEFAULT_SESSION_SECONDS = 12 * 3600  # GetSessionToken's default for IAM users
-# Actions that act on the caller itself when UserName is left out.
+# Actions that act on the caller itself when UserName is left out (the root answers some itself:
+# ``root_user.ROOT_SELF_ACTIONS``; for an IAM user's session the layer adds its name for moto).
 SELF_ACTIONS = {
     "ListAccessKeys",
     "CreateAccessKey",
@@ -89,40 +93,33 @@ def clean_options(data: dict) -> dict:
     return found
 
 
-def _new_key_id() -> str:
-    return "ASIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
-
-
-def _new_secret() -> str:
-    return "".join(secrets.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
-
-
 def _iso(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def issue(layer: RootLayer, principal: str, seconds: int, mfa: bool) -> dict:
     """New temporary credentials for *principal* (``ROOT`` or an IAM user's name)."""
-    now = time.time()
+    now = layer.clock()
     # Expired sessions are forgotten when new ones are made: the saved state stays small.
-    for key_id in [k for k, s in layer.sessions.items() if s["expires"] <= now]:
-        del layer.sessions[key_id]
+    live = layer.account.sessions
+    for key_id in [k for k, s in live.items() if s["expires"] <= now]:
+        del live[key_id]
     cred = {
-        "key_id": _new_key_id(),
-        "secret": _new_secret(),
+        "key_id": new_key_id("ASIA"),
+        "secret": new_secret(),
         "token": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(96),
         "expires": now + seconds,
         "principal": principal,
         "mfa": mfa,
     }
-    layer.sessions[cred["key_id"]] = cred
+    live[cred["key_id"]] = cred
     layer.issued_secrets.update((cred["secret"], cred["token"]))
     return cred
 
 
 def root_login(layer: RootLayer, hours: float = LOGIN_HOURS) -> dict:
     """``aws login`` as the root user: temporary root credentials (console sign-in, so MFA if it has one)."""
-    cred = issue(layer, ROOT, int(hours * 3600), mfa=layer.root.mfa_enabled is not None)
+    cred = issue(layer, ROOT, int(hours * 3600), mfa=layer.account.root.mfa_enabled is not None)
     return {
         "access_key_id": cred["key_id"],
         "secret_access_key": cred["secret"],
@@ -133,7 +130,7 @@ def root_login(layer: RootLayer, hours: float = LOGIN_HOURS) -> dict:
 
 def find(layer: RootLayer, key_id: str | None) -> dict | None:
     """The temporary credentials with this key ID, if the account issued them."""
-    return layer.sessions.get(key_id or "")
+    return layer.account.sessions.get(key_id or "")
 
 
 def _user_arn(layer: RootLayer, name: str) -> str:
@@ -142,26 +139,19 @@ def _user_arn(layer: RootLayer, name: str) -> str:
 
 def handle(layer: RootLayer, req: Request, cred: dict):
     """A request signed with temporary credentials: checked, authorised, then carried out."""
-    from helpers.sandbox.root import ApiError, RootKey, _now
-
-    if cred["expires"] <= time.time():
+    if cred["expires"] <= layer.clock():
         raise ApiError("ExpiredToken", "The security token included in the request is expired", status=403)
     given = req.environ.get("HTTP_X_AMZ_SECURITY_TOKEN", "")
     if not secrets.compare_digest(given.encode("latin-1", "replace"), cred["token"].encode("latin-1", "replace")):
-        raise ApiError("InvalidClientTokenId", "The security token included in the request is invalid.")
-    if not layer._signature_ok(req, cred["secret"]):
-        raise ApiError(
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. "
-            "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-        )
+        raise invalid_token()
+    require_signature(req, cred["secret"])
     if cred["principal"] == ROOT:
         # A stand-in key object: the root's temporary credentials are not among its access keys.
-        return layer._as_root(req, RootKey(cred["key_id"], cred["secret"], _now()))
+        return layer.as_root(req, RootKey(cred["key_id"], cred["secret"], layer.now()))
     name = cred["principal"]
     if req.service == "sts" and req.action == "GetCallerIdentity":
         user_id = _user_id(layer, name)
-        return layer._ok(
+        return ok(
             req,
             f"<Arn>{escape(_user_arn(layer, name))}</Arn><UserId>{user_id}</UserId>"
             f"<Account>{layer.account_id}</Account>",
@@ -169,9 +159,9 @@ def handle(layer: RootLayer, req: Request, cred: dict):
     if req.service == "sts" and req.action == "GetSessionToken":
         raise ApiError("AccessDenied", "Cannot call GetSessionToken with session credentials")
     action = f"{req.service}:{req.action or '*'}"
-    resource = layer._mfa_resource(req, name) if req.service == "iam" else "*"
+    resource = policy.mfa_resource(layer, req, name) if req.service == "iam" else "*"
     context = {"aws:MultiFactorAuthPresent": "true" if cred["mfa"] else "false"}
-    if not layer._user_allowed(name, action, resource, context):
+    if not policy.user_allowed(layer, name, action, resource, context):
         raise ApiError(
             "AccessDenied",
             f"User: {escape(_user_arn(layer, name))} is not authorized to perform: {action} on resource: "
@@ -180,12 +170,10 @@ def handle(layer: RootLayer, req: Request, cred: dict):
     check_mfa_rule(layer, req, name, mfa=cred["mfa"])
     if req.service == "iam" and req.action in SELF_ACTIONS and not req.params.get("UserName"):
         _add_param(req, "UserName", name)
-    return layer._forward(req, auth=False)
+    return layer.forward(req, auth=False)
 
 
 def _add_param(req: Request, name: str, value: str) -> None:
-    import io
-
     req.params[name] = value
     extra = urlencode({name: value}).encode()
     req.body = req.body + (b"&" if req.body else b"") + extra
@@ -194,10 +182,8 @@ def _add_param(req: Request, name: str, value: str) -> None:
 
 
 def _user_id(layer: RootLayer, name: str) -> str:
-    from helpers.sandbox.root import _unescape, _xml_text
-
     _s, body = layer.moto_query("iam", "GetUser", {"UserName": name})
-    return _unescape(_xml_text(body, "UserId") or "")
+    return unescape(xml_text(body, "UserId") or "")
 
 
 def user_key(layer: RootLayer, key_id: str) -> tuple[str, str] | None:
@@ -221,15 +207,13 @@ def get_session_token(layer: RootLayer, req: Request):
     if found is None:
         return None  # unknown or inactive key: moto gives AWS's answer
     name, secret = found
-    if not layer._signature_ok(req, secret):
+    if not signature_ok(req, secret):
         return None  # moto says SignatureDoesNotMatch
     return session_token_for(layer, req, name)
 
 
 def session_token_for(layer: RootLayer, req: Request, name: str):
     """Issue GetSessionToken's answer for *name* (``ROOT`` or an IAM user) whose signature was verified."""
-    from helpers.sandbox.root import ApiError
-
     try:
         seconds = int(req.params.get("DurationSeconds") or DEFAULT_SESSION_SECONDS)
     except ValueError:
@@ -246,22 +230,24 @@ def session_token_for(layer: RootLayer, req: Request, name: str):
         if not serial or not code:
             raise ApiError("ValidationError", "SerialNumber and TokenCode must be given together.")
         if name == ROOT:
-            devices = [layer.root.mfa_serial] if layer.root.mfa_enabled else []
-            seed = layer.root.mfa_seed
+            root = layer.account.root
+            devices = [root.mfa_serial] if root.mfa_enabled else []
+            seed = root.mfa_seed
         else:
             devices = _user_devices(layer, name)
-            seed = layer.mfa_seeds.get(serial)
+            seed = layer.account.mfa_seeds.get(serial)
         if serial not in devices:
             raise ApiError("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", status=403)
-        step = _code_step(seed, code, layer.mfa_last_step.get(serial, -1)) if seed else None
+        last = layer.account.mfa_last_step
+        step = _code_step(seed, code, last.get(serial, -1), layer.clock()) if seed else None
         if step is None:
             raise ApiError(
                 "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", status=403
             )
-        layer.mfa_last_step[serial] = step
+        last[serial] = step
         mfa = True
     cred = issue(layer, name, seconds, mfa=mfa)
-    return layer._ok(
+    return ok(
         req,
         f"<Credentials><AccessKeyId>{cred['key_id']}</AccessKeyId>"
         f"<SecretAccessKey>{cred['secret']}</SecretAccessKey><SessionToken>{cred['token']}</SessionToken>"
@@ -269,10 +255,10 @@ def session_token_for(layer: RootLayer, req: Request, name: str):
     )
 
 
-def _code_step(seed: str, code: str, after_step: int) -> int | None:
+def _code_step(seed: str, code: str, after_step: int, now: float) -> int | None:
     """The step of one valid code newer than *after_step* (a code is good once, as on AWS)."""
     totp = pyotp.TOTP(seed)
-    current = int(time.time() // _totp.STEP)
+    current = int(now // _totp.STEP)
     for step in range(current - _totp.STEPS_BACK, current + _totp.STEPS_AHEAD + 1):
         if step > after_step and totp.at(step * _totp.STEP) == str(code).strip():
             return step
@@ -280,16 +266,12 @@ def _code_step(seed: str, code: str, after_step: int) -> int | None:
 
 
 def _user_devices(layer: RootLayer, name: str) -> list[str]:
-    from helpers.sandbox.root import _unescape, _xml_all
-
     _s, body = layer.moto_query("iam", "ListMFADevices", {"UserName": name})
-    return [_unescape(s) for s in _xml_all(body, "SerialNumber")]
+    return [unescape(s) for s in xml_all(body, "SerialNumber")]
 
 
 def check_mfa_rule(layer: RootLayer, req: Request, name: str, mfa: bool) -> None:
     """AccessDenied for an IAM user adding a second device to itself or deactivating its own, without MFA."""
-    from helpers.sandbox.root import ApiError
-
     if mfa or not mfa_rule_on(layer) or req.service != "iam" or req.action not in MFA_RULE_ACTIONS:
         return
     if (req.params.get("UserName") or name) != name:
@@ -313,28 +295,6 @@ def long_term_user(layer: RootLayer, req: Request):
         return get_session_token(layer, req)
     if req.service == "iam" and req.action in MFA_RULE_ACTIONS and mfa_rule_on(layer):
         found = user_key(layer, req.key_id or "")
-        if found is not None and layer._signature_ok(req, found[1]):
+        if found is not None and signature_ok(req, found[1]):
             check_mfa_rule(layer, req, found[0], mfa=False)
     return None
-
-
-def condition_matches(condition: dict, context: dict) -> bool | None:
-    """A statement's Condition block against *context*: True/False, or None if it uses anything else."""
-    if not isinstance(condition, dict):
-        return None
-    for operator, tests in condition.items():
-        if operator not in ("Bool", "BoolIfExists") or not isinstance(tests, dict):
-            return None
-        for key, wanted in tests.items():
-            if key.lower() != "aws:multifactorauthpresent":
-                return None
-            values = [wanted] if isinstance(wanted, (str, bool)) else list(wanted)
-            values = [str(v).lower() for v in values]
-            actual = context.get("aws:MultiFactorAuthPresent")
-            if actual is None:
-                if operator == "BoolIfExists":
-                    continue
-                return False
-            if actual.lower() not in values:
-                return False
-    return True

@@ -11,16 +11,18 @@ Switched on by ``python -m helpers.sandbox start --lag SECONDS`` or the environm
 - ``AccountAccessKeysPresent`` in GetAccountSummary keeps its old value until *lag* seconds after
   the root's key count changed.
 
-Times are wall-clock epochs, so the state means the same after a restart.
+Times are epochs from the layer's clock (the machine's plus the test offset), so the state means the
+same after a restart.
 """
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
+from helpers.sandbox.root_pkg.wire import Request, invalid_token, ok, raw
+
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root import Request, RootLayer
+    from helpers.sandbox.root_pkg.layer import RootLayer
 
 REPORT_REUSE_SECONDS = 4 * 3600
 
@@ -36,18 +38,16 @@ def seconds(layer: RootLayer) -> float:
 def note_new_key(layer: RootLayer, key_id: str) -> None:
     """Remember when a new access key was made (only while the account lags)."""
     if seconds(layer) > 0 and key_id:
-        layer.lag_state.setdefault("born", {})[key_id] = time.time()
+        layer.account.lag_state.setdefault("born", {})[key_id] = layer.clock()
 
 
 def check_key(layer: RootLayer, key_id: str | None) -> None:
     """InvalidClientTokenId for a key younger than the lag (then it is forgotten)."""
-    from helpers.sandbox.root import ApiError
-
-    born = layer.lag_state.get("born") or {}
+    born = layer.account.lag_state.get("born") or {}
     if not key_id or key_id not in born:
         return
-    if time.time() - born[key_id] < seconds(layer):
-        raise ApiError("InvalidClientTokenId", "The security token included in the request is invalid.")
+    if layer.clock() - born[key_id] < seconds(layer):
+        raise invalid_token()
     del born[key_id]
 
 
@@ -55,16 +55,16 @@ def root_keys_changed(layer: RootLayer, before: int) -> None:
     """Remember the value AccountAccessKeysPresent showed before the root's keys changed."""
     if seconds(layer) <= 0:
         return
-    shown = layer.lag_state.get("summary")
-    if shown and time.time() < shown["until"]:
+    shown = layer.account.lag_state.get("summary")
+    if shown and layer.clock() < shown["until"]:
         before = shown["value"]  # still settling from an earlier change: the old value stays
-    layer.lag_state["summary"] = {"value": 1 if before else 0, "until": time.time() + seconds(layer)}
+    layer.account.lag_state["summary"] = {"value": 1 if before else 0, "until": layer.clock() + seconds(layer)}
 
 
 def keys_present(layer: RootLayer, actual: int) -> int:
     """AccountAccessKeysPresent as the summary shows it: the old value while it settles."""
-    shown = layer.lag_state.get("summary")
-    if shown and time.time() < shown["until"]:
+    shown = layer.account.lag_state.get("summary")
+    if shown and layer.clock() < shown["until"]:
         return shown["value"]
     return actual
 
@@ -73,12 +73,12 @@ def answer_report(layer: RootLayer, req: Request):
     """GenerateCredentialReport / GetCredentialReport from the 4-hour-old report, if there is one."""
     if seconds(layer) <= 0 or req.service != "iam":
         return None
-    report = layer.lag_state.get("report")
-    fresh = report is not None and time.time() - report["generated"] < REPORT_REUSE_SECONDS
+    report = layer.account.lag_state.get("report")
+    fresh = report is not None and layer.clock() - report["generated"] < REPORT_REUSE_SECONDS
     if req.action == "GenerateCredentialReport" and fresh:
-        return layer._ok(req, "<State>COMPLETE</State><Description>No report generation needed.</Description>")
+        return ok(req, "<State>COMPLETE</State><Description>No report generation needed.</Description>")
     if req.action == "GetCredentialReport" and fresh and report.get("payload"):
-        return layer._bytes(200, "text/xml", report["payload"].encode("utf-8"))
+        return raw(200, "text/xml", report["payload"].encode("utf-8"))
     return None
 
 
@@ -87,10 +87,10 @@ def after_report(layer: RootLayer, req: Request, payload: bytes) -> None:
     if seconds(layer) <= 0:
         return
     if req.action == "GenerateCredentialReport":
-        layer.lag_state["report"] = {"generated": time.time(), "payload": None}
+        layer.account.lag_state["report"] = {"generated": layer.clock(), "payload": None}
     elif req.action == "GetCredentialReport":
-        report = layer.lag_state.get("report")
+        report = layer.account.lag_state.get("report")
         if report is None:
-            report = layer.lag_state["report"] = {"generated": time.time(), "payload": None}
+            report = layer.account.lag_state["report"] = {"generated": layer.clock(), "payload": None}
         if not report.get("payload"):
             report["payload"] = payload.decode("utf-8")
