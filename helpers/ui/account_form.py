@@ -109,6 +109,6 @@ class AccountPicker(widgets.VBox):
 
 
 @cell_guard
-def account_picker() -> AccountPicker:
-    """The account form of notebook 00."""
+def pick_form() -> AccountPicker:
+    """Notebook 00: pick the account (and profile) every later notebook uses."""
     return AccountPicker()

@@ -139,8 +139,8 @@ class CleanupForm(widgets.VBox):
 
 
 @cell_guard
-def teardown_form(**ticks: bool) -> CleanupForm:
-    """Notebook 06's teardown cell: ticks, then Plan, then Apply (applies itself only under auto)."""
+def clean_up_form(**ticks: bool) -> CleanupForm:
+    """Notebook 06: clean up: ticks, then Plan, then Apply (it applies itself only under auto)."""
     from helpers.account import current_account
     from helpers.cleanup.notebook import apply_cleanup, prepare
 

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from helpers import account as account_logic
 from helpers import credentials as logic
 from helpers.account import Account
-from helpers.errors import WalkthroughError, explain
+from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.ui.result import ResultBox, rich_html
 
 TYPE, CSV, PROFILE = "type", "csv", "profile"
@@ -305,6 +305,7 @@ class CredentialsForm(widgets.VBox):
         )
 
 
-def credentials_form(account: Account | None = None) -> CredentialsForm:
-    """Notebook 01's form."""
+@cell_guard
+def set_up_form(account: Account | None = None) -> CredentialsForm:
+    """Notebook 01: set up the credentials of the chosen account (type, import or use a profile)."""
     return CredentialsForm(account)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import boto3
 import ipywidgets as widgets
 
 from helpers import account as account_logic
@@ -20,6 +20,9 @@ from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.ui.confirm import ConfirmApply
 from helpers.ui.result import ResultBox
+
+if TYPE_CHECKING:  # a type name only: this module makes no AWS call
+    import boto3
 
 GENERATE = "Generate a strong password for me"
 TYPE = "I will type one"
@@ -270,22 +273,23 @@ class ServiceToggles(widgets.VBox):
 
 
 @cell_guard
-def setup_form(csv_path: str | None = None, max_age_days: int | None = None) -> SetupForm:
-    """Notebook 02's set-up cell, acting as the active profile of the chosen account."""
+def set_up_form(csv_path: str | None = None, max_age_days: int | None = None) -> SetupForm:
+    """Notebook 02: set up AML@Packt (plan, then Apply), acting as the active profile of the chosen account."""
     chosen = account_logic.current_account()
     return SetupForm(chosen.session(), chosen.files(), chosen.practice, csv_path=csv_path, max_age_days=max_age_days)
 
 
 @cell_guard
-def service_toggles() -> ServiceToggles:
-    """Notebook 02's service toggles for the chosen account."""
+def toggle_form() -> ServiceToggles:
+    """Notebook 02: toggle the services AML@Packt's group may use, in the chosen account."""
     chosen = account_logic.current_account()
     session = chosen.session()
     obs = users.observe(session)
     return ServiceToggles(session, chosen.practice, obs.account_id, obs.caller_arn)
 
 
-def rotation_form(retire: str | None = None) -> widgets.Widget:
+@cell_guard
+def rotate_form(retire: str | None = None) -> widgets.Widget:
     """Plan and apply a rotation of AML@Packt's access key (create, check, retire the old one)."""
     chosen = account_logic.current_account()
     session, files = chosen.session(), chosen.files()

@@ -258,7 +258,7 @@ def test_a_learner_goes_from_00_to_06_pressing_every_button(tmp_path):
 
         # 04: the simulated console by hand; then AML@Packt's device: wrong codes (the QR code goes), then right.
         notebook = lesson("04", "04-mfa.ipynb")
-        run_above_and_this(page, code_cell(notebook, "aml.ui.mfa_form.root_console()"))
+        run_above_and_this(page, code_cell(notebook, "aml.ui.mfa_form.assign_form()"))
         notebook.locator(".aml-mfa-check .aml-mfa-verdict", has_text="FAIL").first.wait_for()
         root = notebook.locator(".aml-console").first
         assert "No MFA device assigned" in root.inner_text()  # nothing assigned by running the cell
@@ -275,7 +275,7 @@ def test_a_learner_goes_from_00_to_06_pressing_every_button(tmp_path):
         root.locator(".aml-console-add").click()
         stays(root, ".aml-console-out", "MFA is on for the root user")
         assert console.root_state(home=lab.state)["mfa_enabled"]
-        run_from(page, code_cell(notebook, "aml.ui.mfa_form.root_mfa_check()", nth=1))
+        run_from(page, code_cell(notebook, "aml.ui.mfa_form.check_form()", nth=1))
         check = notebook.locator(".aml-mfa-check").nth(1)
         check.locator(".aml-mfa-verdict", has_text="PASS").wait_for()
         device = notebook.locator(".aml-mfa-device-form").first

@@ -36,7 +36,7 @@ def test_typing_the_simulated_apps_codes_turns_the_check_green(tmp_path):
         notebook = page.locator(NOTEBOOK)
         # Run everything above the practice console, then the console cell itself (not Run All: the
         # cell after it would let the simulated app type the codes).
-        cell = notebook.locator(".jp-CodeCell", has_text="aml.ui.mfa_form.root_console()").first
+        cell = notebook.locator(".jp-CodeCell", has_text="aml.ui.mfa_form.assign_form()").first
         cell.locator(".jp-InputArea-prompt").click()
         run_menu(page, "Run All Above Selected Cell")
         notebook.locator(".aml-mfa-check .aml-mfa-verdict", has_text="FAIL").first.wait_for()

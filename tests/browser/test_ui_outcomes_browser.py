@@ -63,7 +63,7 @@ def test_csv_import_saved_profile_and_wrong_console_codes_stay_on_the_page(tmp_p
         (lab.state / "account.json").write_text(json.dumps({"source": "sandbox", "profile": "aml-packt"}))
         open_notebook(page, lab, "04-mfa.ipynb")
         notebook = page.locator(NOTEBOOK)
-        run_above_and_this(page, code_cell(notebook, "aml.ui.mfa_form.root_console()"))
+        run_above_and_this(page, code_cell(notebook, "aml.ui.mfa_form.assign_form()"))
         root = notebook.locator(".aml-console").first
         root.locator(".aml-console-assign").click()
         root.locator(".aml-console-qr").first.wait_for()

@@ -26,7 +26,7 @@ def _texts(out):
 
 
 def test_picker_lists_sources_and_profiles(fake):
-    form = account_form.account_picker()
+    form = account_form.pick_form()
     assert form._source.value == "fake"
     assert list(form._profile.options) == ["a", "b"]
     assert "aml-account-form" in form._dom_classes
@@ -38,7 +38,7 @@ def test_use_remembers_the_choice_and_shows_a_card(fake, monkeypatch):
     monkeypatch.setattr(
         lesson, "who_am_i", lambda s: Identity("123456789012", "arn:aws:iam::123456789012:root", "root")
     )
-    form = account_form.account_picker()
+    form = account_form.pick_form()
     form._profile.value = "a"
     form._use.click()
     assert account.current_account().profile == "a"
@@ -49,7 +49,7 @@ def test_use_remembers_the_choice_and_shows_a_card(fake, monkeypatch):
 
 
 def test_a_failing_profile_gives_a_sentence_not_a_traceback(fake):
-    form = account_form.account_picker()
+    form = account_form.pick_form()
     form._profile.value = "b"  # no keys for b, endpoint dead
     form._use.click()
     card = account_form.standing_html(lesson.standing())
@@ -65,7 +65,7 @@ def test_no_profiles_yet_says_notebook_01(tmp_path, isolated_home, monkeypatch):
     sources = {"fake": src, "aws": YourAwsFiles()}
     monkeypatch.setattr(account, "available_sources", lambda: sources)
     monkeypatch.setattr(account_form, "available_sources", lambda: sources)
-    form = account_form.account_picker()
+    form = account_form.pick_form()
     assert list(form._profile.options) == [account_form.NO_PROFILE]
     assert form.value == ("fake", None)
     assert "notebook 01" in lesson.standing().summary()

@@ -18,6 +18,7 @@ from helpers.sandbox import console_ui, scenarios
 from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
+from helpers.ui.mfa_device import DeviceForm
 from tests.sandbox.test_mfa_sandbox import POLICY_ARN
 from tests.sandbox_support import client, private_sandbox, session
 
@@ -72,10 +73,10 @@ class PracticeWithConsole(SandboxAccount):
 
 def test_on_a_real_account_the_console_steps_are_shown(monkeypatch):
     monkeypatch.setattr(account_logic, "current_account", lambda: account_logic.Account(YourAwsFiles(), "aml-packt"))
-    steps = mfa_form.root_console()
+    steps = mfa_form.assign_form()
     assert isinstance(steps, widgets.HTML)
     assert "Assign MFA device" in steps.value and "second device" in steps.value and steps.value.count("<li>") == 8
-    assert "nothing here is automatic" in mfa_form.root_console(auto=True).value
+    assert "nothing here is automatic" in mfa_form.assign_form(auto=True).value
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +97,10 @@ def practice(sandbox, monkeypatch):
 
 def test_in_the_practice_account_the_simulated_console_runs_and_the_check_turns_green(practice):
     scenarios.reset(at="04", home=practice)
-    assert mfa_form.root_mfa_check().value is False
-    console = mfa_form.root_console(auto=True)
+    assert mfa_form.check_form().value is False
+    console = mfa_form.assign_form(auto=True)
     assert isinstance(console, console_ui.SimulatedRootConsole) and console.value is True
-    check = mfa_form.root_mfa_check()
+    check = mfa_form.check_form()
     assert check.value is True and "All three sources agree." in check._table.value
     root_seed = console._app._SimulatedAuthenticator__totp.secret
     assert_seed_free(console, [root_seed])
@@ -109,8 +110,8 @@ def test_run_all_device_form_is_skipped_cleanly_without_rights(practice):
     info = scenarios.reset(at="03", home=practice)
     root = client(practice, "root-keys")
     root.detach_group_policy(GroupName="aml-packt-users", PolicyArn=POLICY_ARN.format(info.account_id))
-    form = mfa_form.device_form()
-    assert isinstance(form, mfa_form.DeviceForm)
+    form = mfa_form.enable_form()
+    assert isinstance(form, DeviceForm)
     assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in said(form)
     assert form.value is None and "has no MFA device yet" in form._list.value
 
@@ -121,11 +122,11 @@ def grant_self_service(home) -> None:
 
 def test_run_all_device_form_completes_and_converges(practice):
     scenarios.reset(at="04", home=practice)  # as a lesson run reaches notebook 04: no root keys any more
-    form = mfa_form.device_form()
+    form = mfa_form.enable_form()
     assert form.value and form.value.endswith(":mfa/AML-Packt-phone"), said(form)
     assert "AML-Packt-phone" in form._list.value and "1 of at most 8" in form._list.value
     assert bytes(form._qr.value) == b""
-    again = mfa_form.device_form()
+    again = mfa_form.enable_form()
     assert "already has the device AML-Packt-phone: nothing to do" in said(again)
     assert SEEDS
     assert_seed_free(form, SEEDS)
@@ -151,7 +152,7 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
         return console_ui.SimulatedAuthenticator(seed, label, live=False, clock=lambda: time.time() - 60)
 
     s = session(practice, "aml-packt")
-    form = mfa_form.DeviceForm(s, "AML@Packt", practice=False, account_id="381492058731", authenticator=app)
+    form = DeviceForm(s, "AML@Packt", practice=False, account_id="381492058731", authenticator=app)
     assert "AML-Packt-phone" in form._plan.value and said(form) == ""  # the plan first, nothing changed
     form._create.click()
     assert "Type the account ID 381492058731" in said(form) and "Nothing was changed" in said(form)
@@ -200,9 +201,9 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
 
 def test_forms_without_a_profile_say_what_to_do(monkeypatch):
     monkeypatch.setattr(account_logic, "current_account", lambda: account_logic.Account(YourAwsFiles(), None))
-    check = mfa_form.root_mfa_check()
+    check = mfa_form.check_form()
     assert said(check).startswith("No profile is active yet.") and check.value is None
-    skipped = mfa_form.device_form()
+    skipped = mfa_form.enable_form()
     assert isinstance(skipped, widgets.HTML) and "No profile is active yet." in skipped.value
 
 
@@ -212,16 +213,16 @@ def test_as_the_root_user_the_check_works_and_the_device_form_explains(sandbox, 
     monkeypatch.setattr(
         account_logic, "current_account", lambda: account_logic.Account(PracticeWithConsole(home), "root-keys")
     )
-    check = mfa_form.root_mfa_check()
+    check = mfa_form.check_form()
     assert check.value is False and "arn:aws:iam::381492058731:root" in check._table.value
-    skipped = mfa_form.device_form()
+    skipped = mfa_form.enable_form()
     assert isinstance(skipped, widgets.HTML) and "not an IAM user" in skipped.value
 
 
 def test_in_the_practice_account_the_device_form_waits_and_the_qr_leaves_after_wrong_codes(practice, monkeypatch):
     monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
     scenarios.reset(at="04", home=practice)
-    form = mfa_form.device_form()
+    form = mfa_form.enable_form()
     assert form.value is None and "has no MFA device yet" in form._list.value  # nothing created by the cell
     assert form._typed not in form.children[1].children  # no typed account ID in the practice account
     form._create.click()
@@ -246,7 +247,7 @@ def test_in_the_practice_account_the_device_form_waits_and_the_qr_leaves_after_w
 def test_closing_the_device_form_takes_the_qr_code_away(practice, monkeypatch):
     monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
     scenarios.reset(at="04", home=practice)
-    form = mfa_form.device_form()
+    form = mfa_form.enable_form()
     form._create.click()
     qr = form._qr
     assert bytes(qr.value).startswith(b"\x89PNG")
@@ -257,10 +258,10 @@ def test_closing_the_device_form_takes_the_qr_code_away(practice, monkeypatch):
 def test_root_console_waits_for_the_learner_unless_auto(practice, monkeypatch):
     scenarios.reset(at="04", home=practice)
     monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
-    waiting = mfa_form.root_console()
+    waiting = mfa_form.assign_form()
     assert isinstance(waiting, console_ui.SimulatedRootConsole) and waiting.value is False
     monkeypatch.setenv("AML_WALKTHROUGH_AUTO", "1")
-    assigned = mfa_form.root_console()  # no argument: auto from the environment
+    assigned = mfa_form.assign_form()  # no argument: auto from the environment
     assert assigned.value is True
 
 
@@ -268,11 +269,11 @@ def test_an_earlier_unfinished_attempt_is_offered_start_over_and_nothing_else_is
     monkeypatch.delenv("AML_WALKTHROUGH_AUTO", raising=False)
     scenarios.reset(at="04", home=practice)
     devices.forget_unfinished()
-    first = mfa_form.device_form()
+    first = mfa_form.enable_form()
     first._create.click()
     first_serial = first._device.serial
     first.close()  # the learner moves on before enabling: the device stays unassigned
-    again = mfa_form.device_form()
+    again = mfa_form.enable_form()
     assert again._start_over.layout.display == "none"
     again._create.click()
     assert "aml-result-error" in again._out.value and again._device is None
@@ -284,7 +285,7 @@ def test_an_earlier_unfinished_attempt_is_offered_start_over_and_nothing_else_is
     again.close()
     # Someone else's unassigned device of that name is never deleted: the name is taken.
     devices.forget_unfinished()
-    other = mfa_form.device_form()
+    other = mfa_form.enable_form()
     other._create.click()
     assert "is taken" in other._out.value and other._start_over.layout.display == "none"
     root = client(practice, "aml-packt")

@@ -12,7 +12,7 @@ from helpers import account
 from helpers.cleanup import notebook
 from helpers.errors import WalkthroughError
 from helpers.sandbox import files
-from helpers.ui.cleanup_form import teardown_form
+from helpers.ui.cleanup_form import clean_up_form
 from tests.sandbox_support import private_sandbox
 
 
@@ -46,12 +46,12 @@ def test_the_form_in_a_practice_account_tears_down_at_once_and_converges(learner
     table = notebook.inventory_table()
     assert table.loc["User AML@Packt", "in the account now"] == "yes"
     assert "root user signed in to the console" in notebook.who_cleans_up()
-    form = teardown_form()
+    form = clean_up_form()
     assert form.result is not None and form.result.ok, form.result.lines()
     assert "aml-packt" not in files.profile_names(files.paths(learner))
     assert account.current_account().profile is None  # the removed profile is no longer the active one
     assert notebook.verify().startswith("AML@Packt and its profile are gone")
-    again = teardown_form()
+    again = clean_up_form()
     assert again.confirm._plan.empty and not again.confirm.applied  # teardown twice: nothing to do
 
 
@@ -69,7 +69,7 @@ def test_a_real_account_without_an_administrator_gets_the_reason(monkeypatch, is
     assert "root user has no access keys" in str(err.value) and "console steps" in str(err.value)
     assert notebook.who_cleans_up() == notebook.NEEDS_ADMIN
     assert notebook.inventory_table().startswith("No profile is active yet")  # a sentence, not a traceback
-    form = teardown_form()
+    form = clean_up_form()
     assert form.confirm is None  # a real account: nothing happens until the learner asks
     form._button.click()
     assert "".join(o.get("text", "") for o in form._out.outputs).strip() == notebook.NEEDS_ADMIN
@@ -88,7 +88,7 @@ def test_real_account_path_reads_as_aml_packt_and_acts_only_as_an_administrator(
     assert table.loc["User AML@Packt", "in the account now"] == "yes"
     with pytest.raises(WalkthroughError):
         notebook.prepare()
-    form = teardown_form()
+    form = clean_up_form()
     assert form.confirm is None
     form._admin.value = "root-keys"  # an identity with IAM write rights
     form._boxes["remove_user"].value = form._boxes["remove_profile"].value = True  # unticked by default

@@ -280,13 +280,13 @@ KEYS_CELLS = (
 MFA_CELLS = (
     "import helpers as aml\nfrom helpers.ui import mfa_form",
     # Wrong codes, then the learner moves on.
-    "wrong = mfa_form.device_form(auto=False)\n"
+    "wrong = mfa_form.enable_form(auto=False)\n"
     "wrong._name.value = 'proof-phone'\n"
     "wrong._create.click()\n"
     "wrong._code1.value, wrong._code2.value = '000000', '111111'\n"
     "wrong._enable.click()\nwrong",
     # Created, then the form is left (closed) before any code.
-    "left = mfa_form.device_form(auto=False)\n"
+    "left = mfa_form.enable_form(auto=False)\n"
     "left._name.value = 'proof-phone-2'\n"
     "left._create.click()\n"
     "left.close()\n"
