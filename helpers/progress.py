@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from helpers import account as account_logic
 from helpers import aws
 from helpers.errors import WalkthroughError, cell_guard, error_code, explain
+from helpers.names import USER_NAME
 from helpers.notice import sentence_html
-from helpers.users.policies import USER_NAME
 
 NOTEBOOKS = {
     "00": "Start here",

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import error_code
-from helpers.users.policies import GROUP_NAME, USER_NAME
+from helpers.names import GROUP_NAME, USER_NAME
 
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 # An endpoint that does not offer an action at all (a local stand-in, an old partition):

@@ -26,11 +26,10 @@ from helpers.cleanup.profile import profile_state
 from helpers.errors import WalkthroughError, cell_guard, error_code, explain
 from helpers.identity import partition_of
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
-from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
+from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
 from helpers.notice import Notice
 from helpers.plan import Plan
 from helpers.tables import learner_table
-from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE
 
 NEEDS_ADMIN = (
     "Nobody here can remove AML@Packt: it may only read IAM, and the root user has no access keys any more "

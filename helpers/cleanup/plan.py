@@ -18,9 +18,10 @@ from helpers.cleanup.backups import BackupSurvey
 from helpers.cleanup.inventory import Inventory
 from helpers.identity import partition_of
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
+from helpers.names import GROUP_NAME, USER_PROFILE
 from helpers.plan import Change, Plan
 from helpers.users.plan import self_service_policy_arn
-from helpers.users.policies import GROUP_NAME, SERVICES, USER_PROFILE
+from helpers.users.policies import SERVICES
 
 CATALOGUE_ARNS = frozenset(s.policy_arn for s in SERVICES)
 

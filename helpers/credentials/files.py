@@ -19,11 +19,12 @@ from configupdater.section import Section
 
 from helpers.credentials.keys import KeyPair, mask_key_id
 from helpers.errors import WalkthroughError
+from helpers.names import ROOT_PROFILE
 from helpers.plan import Change, Plan
 from helpers.sources import AwsFiles
 from helpers.textfiles import backup, write_atomic
 
-DEFAULT_PROFILE = "root-keys"
+DEFAULT_PROFILE = ROOT_PROFILE  # notebook 01 saves the root user's keys under this name
 # Letters, digits and a few safe marks: no spaces, brackets, '#', ';' or '=' which would
 # break the INI section header or be read as a comment.
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -350,7 +351,7 @@ def _prepare(
             # to such a profile would be silently ignored, so never mix them, even when asked to.
             raise ProfileExistsError(
                 f"The profile {name} already gets its credentials as {existing_kind}; keys saved into it would "
-                "be ignored. Choose another profile name (for example root-keys); nothing was changed."
+                f"be ignored. Choose another profile name (for example {DEFAULT_PROFILE}); nothing was changed."
             )
         # A profile with only a region or endpoint has no credentials to lose.
         if existing_kind != KIND_NONE and not same_keys and not overwrite:

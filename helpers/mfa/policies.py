@@ -1,6 +1,7 @@
 """MFA-related IAM policies as plain dicts (notebook 04 shows them; nothing here calls AWS).
 
-``self_service_mfa_policy()`` is the customer-managed policy ``aml-packt-self-service-mfa`` for the group
+``self_service_mfa_policy()`` is the customer-managed policy ``aml-packt-self-service-mfa`` (its name is in
+``helpers.names``) for the group
 ``aml-packt-users``. It follows AWS's documented example "AWS: Allows MFA-authenticated IAM users to manage
 their own MFA device on the Security credentials page"
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html),
@@ -18,8 +19,6 @@ statement by statement, with these differences (``DIFFERENCES``; notebook 04 nam
 """
 
 from __future__ import annotations
-
-SELF_SERVICE_POLICY_NAME = "aml-packt-self-service-mfa"
 
 DIFFERENCES = (
     "no final Deny (DenyAllExceptListedIfNoMFA): it would block AML@Packt's access keys everywhere",

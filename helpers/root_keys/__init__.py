@@ -8,6 +8,7 @@ the notebook's cells and the form. No widgets here.
 
 from __future__ import annotations
 
+from helpers.names import ROOT_PROFILE, USER_PROFILE
 from helpers.root_keys.apply import (
     ACCEPT_SENTENCE,
     CheckResult,
@@ -30,9 +31,7 @@ from helpers.root_keys.observe import (
     NOT_ROOT_KEYS_PRESENT,
     NOT_ROOT_UNKNOWN,
     ROOT_NO_KEYS,
-    ROOT_PROFILE,
     ROOT_WITH_KEYS,
-    USER_PROFILE,
     Observation,
     RootKey,
     keys_present,

@@ -20,12 +20,11 @@ from botocore.exceptions import ClientError
 from helpers import aws
 from helpers.errors import WalkthroughError, error_code, explain
 from helpers.identity import who_am_i
+from helpers.names import ROOT_PROFILE, USER_PROFILE
 from helpers.plan import Change, Plan
 from helpers.root_keys.observe import (
     DENIED,
     NOT_ROOT_KEYS_PRESENT,
-    ROOT_PROFILE,
-    USER_PROFILE,
     Observation,
     RootKey,
     keys_present,

@@ -16,7 +16,6 @@ from helpers import aws
 from helpers.errors import error_code, explain
 from helpers.identity import uses_temporary_credentials, who_am_i
 
-ROOT_PROFILE = "root-keys"
 # The good outcome of `aws login`: the root user works with short-lived credentials and never had keys.
 LOGIN_NO_KEYS = "You signed in with `aws login`: no root access keys exist, which is what this notebook wants."
 # Seen by anyone but the root user (AML@Packt after notebook 02): the same good outcome, and why it is good.
@@ -30,7 +29,6 @@ LOGIN_KEYS_LEFT = (
     "has access keys. AWS lets short-lived root credentials neither list nor delete them (such calls need a "
     "UserName, and the root user has none): delete them in the console (steps below)."
 )
-USER_PROFILE = "aml-packt"
 
 # The situations notebook 03 can find the account in.
 ROOT_WITH_KEYS = "root with keys"  # the full path: deactivate, verify, delete

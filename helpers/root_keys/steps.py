@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from helpers import account as account_logic
 from helpers.errors import cell_guard, error_code
 from helpers.identity import who_am_i
+from helpers.names import ROOT_PROFILE, USER_PROFILE
 from helpers.root_keys.apply import (
     CheckResult,
     Proof,
@@ -25,7 +26,7 @@ from helpers.root_keys.apply import (
     finish,
     verify_before_delete,
 )
-from helpers.root_keys.observe import KEYS_GONE, ROOT_PROFILE, USER_PROFILE, Observation, observe
+from helpers.root_keys.observe import KEYS_GONE, Observation, observe
 from helpers.root_keys.profiles import has_profile, remove_profile
 from helpers.tables import learner_table
 

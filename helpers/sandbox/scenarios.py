@@ -21,33 +21,30 @@ from botocore.config import Config
 
 from helpers.errors import WalkthroughError
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
-from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
+from helpers.mfa.policies import self_service_mfa_policy
+from helpers.names import (
+    CIS_PASSWORD_POLICY,
+    GROUP_NAME,
+    ROOT_PROFILE,
+    SELF_SERVICE_POLICY_NAME,
+    USER_NAME,
+    USER_PROFILE,
+)
 from helpers.sandbox import _totp, console, files, server
 from helpers.state import state_dir
 from helpers.textfiles import write_atomic
 
-USER = "AML@Packt"
-GROUP = "aml-packt-users"
-ROOT_PROFILE = "root-keys"
+USER = USER_NAME
+GROUP = GROUP_NAME
 LOGIN_PROFILE = "root-login"  # console-login: what `aws login` as the root user leaves for the CLI and SDK
 ADMIN_USER = "Admin"  # member-account: the administrator IAM user the learner works through
 ADMIN_PROFILE = "admin"
-USER_PROFILE = "aml-packt"
 USER_DEVICE = DEFAULT_DEVICE_NAME  # the virtual MFA device notebook 04 creates for AML@Packt
 GROUP_POLICIES = (
     "AmazonS3FullAccess",
     "IAMUserChangePassword",
     "IAMReadOnlyAccess",
 )
-CIS_PASSWORD_POLICY = {
-    "MinimumPasswordLength": 14,
-    "RequireSymbols": True,
-    "RequireNumbers": True,
-    "RequireUppercaseCharacters": True,
-    "RequireLowercaseCharacters": True,
-    "AllowUsersToChangePassword": True,
-    "PasswordReusePrevention": 24,
-}
 
 SCENARIOS = {
     "new-account": "The book's start: the account after the learner created a root access key as the book "

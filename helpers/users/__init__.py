@@ -1,14 +1,16 @@
 """Notebook 02: create the IAM user AML@Packt, its group, password and key, and switch to it.
 
 Plans first (``plan_setup``, ``add_service``, ``plan_key_rotation``), then ``apply_plan``.
-Submodules: ``policies`` (names, service catalogue, CIS policy), ``passwords``, ``plan``
-(pure builders), ``observe`` (reads), ``apply``, ``profiles``, ``switch``, ``check``.
+Names and the CIS policy live in ``helpers.names``. Submodules: ``policies`` (service catalogue,
+password-policy rules), ``passwords``, ``plan`` (pure builders), ``observe`` (reads), ``apply``,
+``profiles``, ``switch``, ``check``.
 """
 
 from __future__ import annotations
 
 import boto3
 
+from helpers.names import CIS_PASSWORD_POLICY, GROUP_NAME, ROOT_PROFILE, USER_NAME, USER_PROFILE
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.users.apply import ApplyResult, apply_plan, explain_step_error
@@ -26,17 +28,7 @@ from helpers.users.plan import (
     plan_setup,
     signin_url,
 )
-from helpers.users.policies import (
-    BASE_SERVICES,
-    CIS_PASSWORD_POLICY,
-    GROUP_NAME,
-    OPTIONAL_SERVICES,
-    ROOT_PROFILE,
-    SERVICES,
-    USER_NAME,
-    USER_PROFILE,
-    service,
-)
+from helpers.users.policies import BASE_SERVICES, OPTIONAL_SERVICES, SERVICES, service
 from helpers.users.steps import closing_check, services_table, standing, switch
 from helpers.users.switching import switch_to_profile, wait_until_live
 

@@ -17,11 +17,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
 from helpers.errors import WalkthroughError, error_code, explain
+from helpers.names import CIS_PASSWORD_POLICY
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.users.passwords import Secret, generate_password, password_problems
 from helpers.users.plan import signin_url
-from helpers.users.policies import CIS_PASSWORD_POLICY
 from helpers.users.profiles import write_key_csv, write_key_profile
 from helpers.users.switching import wait_until_live
 

@@ -9,8 +9,8 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import error_code
+from helpers.names import ROOT_PROFILE
 from helpers.sources import AwsFiles
-from helpers.users.policies import ROOT_PROFILE
 from helpers.users.profiles import read_profile_key_id
 
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}

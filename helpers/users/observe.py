@@ -7,10 +7,10 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import error_code
-from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME
+from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
 from helpers.sources import AwsFiles
 from helpers.users.plan import KeyInfo, Observed, ProfileInfo
-from helpers.users.policies import GROUP_NAME, USER_NAME, USER_PROFILE, normalise_password_policy
+from helpers.users.policies import normalise_password_policy
 from helpers.users.profiles import read_profile_key_id
 
 # Errors meaning "this key does not work at all" (deleted, never valid, wrong secret).

@@ -13,13 +13,11 @@ from datetime import datetime
 
 from helpers.errors import WalkthroughError
 from helpers.identity import partition_of
-from helpers.mfa.policies import SELF_SERVICE_POLICY_NAME, self_service_mfa_policy
+from helpers.mfa.policies import self_service_mfa_policy
+from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
 from helpers.plan import Change, Plan
 from helpers.users.policies import (
     BASE_SERVICES,
-    GROUP_NAME,
-    USER_NAME,
-    USER_PROFILE,
     normalise_password_policy,
     service,
     wanted_password_policy,

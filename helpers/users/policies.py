@@ -1,4 +1,4 @@
-"""Pure data for notebook 02: names, the service catalogue, the CIS password policy.
+"""Pure data for notebook 02: the service catalogue and the password-policy rules (names: ``helpers.names``).
 
 No AWS calls here (like s3-credentials' ``policies.py``): everything is a constant or a
 function of its arguments, so plans built from it are testable with no account at all.
@@ -9,11 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpers.errors import WalkthroughError
-
-USER_NAME = "AML@Packt"
-GROUP_NAME = "aml-packt-users"
-ROOT_PROFILE = "root-keys"
-USER_PROFILE = "aml-packt"
+from helpers.names import CIS_PASSWORD_POLICY
 
 AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
 
@@ -124,20 +120,6 @@ def service(name: str) -> Service:
     valid = ", ".join(s.key for s in SERVICES)
     raise UnknownServiceError(f"Unknown service {name!r}: choose one of {valid}.")
 
-
-# CIS AWS Foundations Benchmark v5.0 1.7 (length 14) and 1.8 (reuse 24), Prowler's
-# iam_password_policy_minimum_length_14 / _reuse_24. The four character classes are beyond current CIS
-# (CIS v1.2 asked for them; Prowler still checks them); expiry is left off (NIST SP 800-63B).
-CIS_PASSWORD_POLICY: dict[str, int | bool] = {
-    "MinimumPasswordLength": 14,
-    "RequireSymbols": True,
-    "RequireNumbers": True,
-    "RequireUppercaseCharacters": True,
-    "RequireLowercaseCharacters": True,
-    "AllowUsersToChangePassword": True,
-    "PasswordReusePrevention": 24,
-    "HardExpiry": False,
-}
 
 # What AWS applies when an account has no password policy at all.
 AWS_DEFAULT_PASSWORD_POLICY: dict[str, int | bool] = {

@@ -12,11 +12,12 @@ import pandas as pd
 
 from helpers import account as account_logic
 from helpers.errors import cell_guard
+from helpers.names import GROUP_NAME, USER_NAME, USER_PROFILE
 from helpers.tables import learner_table
 from helpers.users.apply import explain_step_error
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
-from helpers.users.policies import GROUP_NAME, SERVICES, USER_NAME, USER_PROFILE
+from helpers.users.policies import SERVICES
 from helpers.users.switching import switch_to_profile
 
 

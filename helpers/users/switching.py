@@ -10,9 +10,9 @@ from botocore.exceptions import ClientError
 
 from helpers import account, aws
 from helpers.errors import WalkthroughError, error_code, explain
+from helpers.names import USER_NAME, USER_PROFILE
 from helpers.sources import AwsFiles
 from helpers.users.passwords import Secret
-from helpers.users.policies import USER_NAME, USER_PROFILE
 from helpers.users.profiles import read_profile_key_id, write_key_profile
 
 # A new key is refused with these for a few seconds on AWS while it propagates (IAM is eventually consistent).

@@ -9,6 +9,7 @@ import pytest
 
 from helpers.errors import WalkthroughError
 from helpers.mfa.policies import self_service_mfa_policy
+from helpers.names import CIS_PASSWORD_POLICY
 from helpers.users import passwords, policies
 from helpers.users.plan import (
     KeyInfo,
@@ -133,7 +134,7 @@ def test_password_policy_expiry_optional_and_validated():
 
 
 def test_password_policy_diff_rows():
-    rows = password_policy_diff({"MinimumPasswordLength": 8, "RequireSymbols": True}, policies.CIS_PASSWORD_POLICY)
+    rows = password_policy_diff({"MinimumPasswordLength": 8, "RequireSymbols": True}, CIS_PASSWORD_POLICY)
     assert ("MinimumPasswordLength", "8", "14") in rows
     assert not any(r[0] == "RequireSymbols" for r in rows)
     assert not any(r[0] == "HardExpiry" for r in rows)  # False vs absent is no change
@@ -251,15 +252,15 @@ def test_signin_url():
     ],
 )
 def test_password_rules_are_named(typed, rule):
-    problems = passwords.password_problems(typed, policies.CIS_PASSWORD_POLICY)
+    problems = passwords.password_problems(typed, CIS_PASSWORD_POLICY)
     assert len(problems) == 1 and rule in problems[0]
 
 
 def test_good_password_passes_and_generated_ones_always_pass():
-    assert passwords.password_problems("Correct-Horse-42-Battery", policies.CIS_PASSWORD_POLICY) == []
+    assert passwords.password_problems("Correct-Horse-42-Battery", CIS_PASSWORD_POLICY) == []
     for _ in range(200):
-        secret = passwords.generate_password(policies.CIS_PASSWORD_POLICY)
-        assert passwords.password_problems(secret, policies.CIS_PASSWORD_POLICY) == []
+        secret = passwords.generate_password(CIS_PASSWORD_POLICY)
+        assert passwords.password_problems(secret, CIS_PASSWORD_POLICY) == []
         assert len(secret) >= 20
     assert len(passwords.generate_password({"MinimumPasswordLength": 32})) == 32
 
@@ -274,7 +275,7 @@ def test_secret_never_shows_itself():
 
 
 def test_console_password_step_carries_the_policy_in_force():
-    stricter = {**policies.CIS_PASSWORD_POLICY, "MinimumPasswordLength": 30}
+    stricter = {**CIS_PASSWORD_POLICY, "MinimumPasswordLength": 30}
     plan = plan_setup(fresh(password_policy=stricter))
     assert not any(c.kind == "account password policy" for c in plan.changes)
     step = next(c for c in plan.changes if c.kind == "console password")
