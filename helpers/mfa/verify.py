@@ -24,25 +24,17 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
-from helpers.errors import WalkthroughError, error_code, explain
+from helpers.credential_report import WAIT_SECONDS, CredentialReportTimeout, read_credential_report
+from helpers.errors import WalkthroughError, explain
 from helpers.identity import Identity, who_am_i
+from helpers.names import GROUP_NAME
+from helpers.reads import read_or_why
 
 SUMMARY = "GetAccountSummary"
 REPORT = "credential report"
 VIRTUAL = "ListVirtualMFADevices"
 REPORT_MAX_AGE_HOURS = 4
-DEFAULT_MAX_WAIT = 30.0  # seconds to wait for a credential report before saying so
-_DENIED = {"AccessDenied", "AccessDeniedException"}
-# Problems that stop every call: raise one sentence rather than three "could not read" rows.
-_FATAL = {
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "RequestExpired",
-    "RequestTimeTooSkewed",
-}
+DEFAULT_MAX_WAIT = WAIT_SECONDS  # seconds to wait for a credential report (why: helpers.credential_report)
 
 
 @dataclass(frozen=True)
@@ -142,29 +134,26 @@ def _when(moment: datetime | None, now: datetime) -> str:
     return f"at {moment:%Y-%m-%d %H:%M} UTC ({ago})"
 
 
-def _unreadable(source: str, field: str, exc: Exception, caller: Identity, action: str) -> Reading:
-    code = error_code(exc)
-    if code in _FATAL:
-        raise WalkthroughError(explain(exc)) from None
-    if code in _DENIED:
-        return Reading(
-            source,
-            field,
-            None,
-            f"{caller.name} lacks the permission iam:{action}: ask whoever manages IAM in this account (the "
+def _denied(caller: Identity, action: str) -> Callable[[ClientError], str]:
+    """Why *caller* could not read: the permission it lacks (the refused call's, else *action*)."""
+
+    def why(exc: ClientError) -> str:
+        refused = getattr(exc, "operation_name", "") or action
+        return (
+            f"{caller.name} lacks the permission iam:{refused}: ask whoever manages IAM in this account (the "
             "root user, or an administrator) to grant it, for example with the AWS managed policy "
-            "IAMReadOnlyAccess on the group aml-packt-users.",
+            f"IAMReadOnlyAccess on the group {GROUP_NAME}."
         )
-    return Reading(source, field, None, explain(exc))
+
+    return why
 
 
 def _summary(iam, caller: Identity) -> tuple[Reading, bool]:
     """The AccountMFAEnabled reading, and whether the root has neither password nor keys (CIS v5.0 1.4)."""
     field = "AccountMFAEnabled"
-    try:
-        summary = iam.get_account_summary()["SummaryMap"]
-    except (ClientError, BotoCoreError) as exc:
-        return _unreadable(SUMMARY, field, exc, caller, "GetAccountSummary"), False
+    summary, why = read_or_why(lambda: iam.get_account_summary()["SummaryMap"], _denied(caller, SUMMARY))
+    if why is not None:
+        return Reading(SUMMARY, field, None, why), False
     removed = summary.get("AccountPasswordPresent", 1) == 0 and not summary.get("AccountAccessKeysPresent", 0)
     value = summary.get(field)
     if value is None:
@@ -174,44 +163,18 @@ def _summary(iam, caller: Identity) -> tuple[Reading, bool]:
     return reading, removed
 
 
-def fetch_credential_report(
-    iam, max_wait: float = DEFAULT_MAX_WAIT, wait: Callable[[float], None] = time.sleep
-) -> tuple[bytes, datetime | None]:
-    """Generate, poll with backoff within *max_wait* seconds, then get: (CSV bytes, generated time)."""
-    waited, delay = 0.0, 0.5
-    while True:
-        state = iam.generate_credential_report().get("State")
-        if state == "COMPLETE":
-            try:
-                response = iam.get_credential_report()
-            except ClientError as exc:
-                if error_code(exc) not in ("ReportInProgress", "ReportNotPresent", "ReportExpired"):
-                    raise
-            else:
-                content = response.get("Content") or b""
-                generated = response.get("GeneratedTime")
-                if isinstance(generated, datetime) and generated.tzinfo is None:
-                    generated = generated.replace(tzinfo=timezone.utc)
-                return (content.encode() if isinstance(content, str) else content), generated
-        if waited >= max_wait:
-            raise WalkthroughError(
-                f"AWS was still generating the credential report after {max_wait:.0f} seconds: check again in a minute."
-            )
-        pause = min(delay, max_wait - waited)
-        wait(pause)
-        waited += pause
-        delay = min(delay * 2, 5.0)
-
-
 def _report(iam, caller: Identity, max_wait: float, wait) -> tuple[Reading, datetime | None]:
     field = "mfa_active of <root_account>"
     try:
-        content, generated = fetch_credential_report(iam, max_wait, wait)
-    except WalkthroughError as exc:
+        report, why = read_or_why(
+            lambda: read_credential_report(iam, max_wait=max_wait, sleep=wait),
+            _denied(caller, "GenerateCredentialReport"),
+        )
+    except CredentialReportTimeout as exc:  # AWS was still generating it
         return Reading(REPORT, field, None, str(exc)), None
-    except (ClientError, BotoCoreError) as exc:
-        action = getattr(exc, "operation_name", "") or "GenerateCredentialReport"
-        return _unreadable(REPORT, field, exc, caller, action), None
+    if why is not None:
+        return Reading(REPORT, field, None, why), None
+    content, generated = report.content, report.generated
     rows = csv.DictReader(io.StringIO(content.decode("utf-8", errors="replace")))
     root = next((row for row in rows if row.get("user") == "<root_account>"), None)
     if root is None or "mfa_active" not in root:
@@ -233,12 +196,12 @@ def _report(iam, caller: Identity, max_wait: float, wait) -> tuple[Reading, date
 def _virtual(iam, caller: Identity) -> Reading:
     field = "a device assigned to the root ARN"
     root_arn = f"arn:{caller.partition}:iam::{caller.account_id}:root"
-    try:
-        devices = []
-        for page in iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Assigned"):
-            devices += page.get("VirtualMFADevices", [])
-    except (ClientError, BotoCoreError) as exc:
-        return _unreadable(VIRTUAL, field, exc, caller, "ListVirtualMFADevices")
+    pages = iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Assigned")
+    devices, why = read_or_why(
+        lambda: [d for page in pages for d in page.get("VirtualMFADevices", [])], _denied(caller, VIRTUAL)
+    )
+    if why is not None:
+        return Reading(VIRTUAL, field, None, why)
     mine = [d for d in devices if (d.get("User") or {}).get("Arn") == root_arn]
     if mine:
         serial = mine[0].get("SerialNumber", "?")

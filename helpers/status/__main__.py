@@ -11,11 +11,13 @@ import json
 import sys
 
 from helpers.account import AccountChoiceError, current_account
+from helpers.credential_report import WAIT_SECONDS
 from helpers.errors import WalkthroughError, explain
+from helpers.status.card_view import Card
 from helpers.status.checks import checklist, run_checks
 from helpers.status.model import Finding
 from helpers.status.snapshot import take_snapshot
-from helpers.status.views import Card, freshness, results_document
+from helpers.status.views import freshness, results_document
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", help="act as this profile instead of the active one")
     parser.add_argument("--json", action="store_true", help="print every finding as JSON")
-    parser.add_argument("--max-wait", type=float, default=60.0, help="seconds to wait for the credential report")
+    parser.add_argument(
+        "--max-wait", type=float, default=WAIT_SECONDS, help="seconds to wait for the credential report"
+    )
     args = parser.parse_args(argv)
 
     try:

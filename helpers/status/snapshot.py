@@ -4,9 +4,9 @@ Four account-wide reads, never one call per user (notebook 05, and the card on e
 
 1. ``GetAccountSummary``: the asset counts and the *live* root flags (``AccountAccessKeysPresent``,
    ``AccountMFAEnabled``);
-2. the credential report: ``GenerateCredentialReport`` (polled with backoff until COMPLETE, within a
-   bounded wait) then ``GetCredentialReport``, a CSV parsed with pandas. AWS reuses a report for up to
-   4 hours, so the snapshot says when it was generated;
+2. the credential report, through ``helpers.credential_report`` (generate, wait within one bounded
+   policy, get), a CSV parsed with pandas. AWS reuses a report for up to 4 hours, so the snapshot says
+   when it was generated;
 3. ``GetAccountPasswordPolicy`` (``NoSuchEntity`` means the account has none);
 4. ``GetAccountAuthorizationDetails`` filtered to users and groups (paginated): who is in which group
    and which policies sit directly on a user.
@@ -25,10 +25,12 @@ from datetime import datetime, timezone
 
 import boto3
 import pandas as pd
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from helpers import aws
+from helpers.credential_report import WAIT_SECONDS, CredentialReportTimeout, read_credential_report
 from helpers.errors import WalkthroughError, error_code, explain
+from helpers.reads import read_or_why
 from helpers.status.checks import missing_permission_reason
 from helpers.status.model import (
     AUTHORIZATION,
@@ -41,29 +43,9 @@ from helpers.status.model import (
     UserDetail,
 )
 
-# Seconds to wait for AWS to build the credential report before giving up with a message. Small
-# accounts take a few seconds; the notebook must not hang on a stuck report.
-DEFAULT_MAX_WAIT = 60.0
-FIRST_DELAY = 0.25
-MAX_DELAY = 5.0
+DEFAULT_MAX_WAIT = WAIT_SECONDS  # seconds to wait for the credential report (why: helpers.credential_report)
 
-_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
-# Errors no other call would survive either: stop with one sentence instead of a page of UNKNOWNs.
-_FATAL = {
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "RequestExpired",
-    "RequestTimeTooSkewed",
-    "InvalidAccessKeyId",
-}
 _THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
-
-
-class ReportTimeout(Exception):
-    """AWS was still building the credential report when the bounded wait ran out."""
 
 
 class _Counter:
@@ -126,25 +108,20 @@ def _utcnow() -> datetime:
 
 
 def _part(name: str, missing: dict[str, str], read: Callable[[], object]):
-    """Run one read; record why it failed in *missing* unless nothing else could work either."""
+    """Run one read; record why it failed in *missing* unless nothing else could work either (``read_or_why``)."""
     try:
-        return read()
-    except ReportTimeout as exc:
-        missing[name] = str(exc)
-    except ClientError as exc:
-        code = error_code(exc) or ""
-        if code in _FATAL:
-            raise WalkthroughError(explain(exc)) from None
-        if code in _DENIED:
-            missing[name] = _denied_reason(name, exc)
-        elif code in _THROTTLED:
-            missing[name] = "AWS throttled the request even after retries; wait a minute and run the cell again"
-        else:
-            missing[name] = explain(exc).rstrip(".")
-    except BotoCoreError as exc:
-        # No network, a stopped local account, a profile without keys: every call would fail alike.
-        raise WalkthroughError(explain(exc)) from None
-    return None
+        value, why = read_or_why(read, lambda exc: _denied_reason(name, exc), why_other=_other_reason)
+    except CredentialReportTimeout as exc:
+        value, why = None, str(exc).rstrip(".")
+    if why:
+        missing[name] = why
+    return value
+
+
+def _other_reason(exc: ClientError) -> str:
+    if error_code(exc) in _THROTTLED:
+        return "AWS throttled the request even after retries; wait a minute and run the cell again"
+    return explain(exc).rstrip(".")
 
 
 def _denied_reason(part: str, exc: ClientError) -> str:
@@ -155,53 +132,15 @@ def _denied_reason(part: str, exc: ClientError) -> str:
 
 
 def _credential_report(iam, wait, max_wait: float, progress) -> tuple[pd.DataFrame, datetime | None]:
-    """Generate -> poll with backoff until COMPLETE -> get; regenerate once if AWS lost or expired it."""
-    waited, delay, regenerated = 0.0, FIRST_DELAY, False
-    state = iam.generate_credential_report().get("State")
-    while True:
-        if state == "COMPLETE":
-            try:
-                response = iam.get_credential_report()
-            except ClientError as exc:
-                code = error_code(exc)
-                if code == "ReportInProgress":
-                    pass  # wait, then ask generate again (it answers COMPLETE once the report is ready)
-                elif code in ("ReportNotPresent", "ReportExpired") and not regenerated:
-                    regenerated = True
-                    state = iam.generate_credential_report().get("State")
-                    continue
-                else:
-                    raise
-            else:
-                return _parse_report(response)
-        if waited >= max_wait:
-            raise ReportTimeout(
-                f"AWS was still generating the credential report after {max_wait:.0f} seconds; "
-                "run the cell again in a minute"
-            )
-        if progress is not None:
-            progress(f"Waiting for AWS to generate the credential report ({waited:.0f} s so far)...")
-        pause = min(delay, max_wait - waited)
-        wait(pause)
-        waited += pause
-        delay = min(delay * 2, MAX_DELAY)
-        state = iam.generate_credential_report().get("State")
-
-
-def _parse_report(response: dict) -> tuple[pd.DataFrame, datetime | None]:
-    content = response.get("Content") or b""
-    if isinstance(content, str):
-        content = content.encode()
+    """The credential report as a DataFrame of strings, and when AWS generated it."""
+    report = read_credential_report(iam, max_wait=max_wait, sleep=wait, progress=progress)
     # Every value stays a string: the report mixes dates with N/A, not_supported and no_information.
     frame = (
-        pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
-        if content.strip()
+        pd.read_csv(io.BytesIO(report.content), dtype=str, keep_default_na=False)
+        if report.content.strip()
         else pd.DataFrame(dtype=str)
     )
-    generated = response.get("GeneratedTime")
-    if isinstance(generated, datetime) and generated.tzinfo is None:
-        generated = generated.replace(tzinfo=timezone.utc)
-    return frame, generated
+    return frame, report.generated
 
 
 def _password_policy(iam) -> dict | None:

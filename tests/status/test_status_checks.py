@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from helpers.status.checks import CHECKLIST, CHECKS, checklist, flag, run_checks, when
+from helpers.status.checks import CHECKLIST, CHECKS, checklist, flag, registry, run_checks, when
 from helpers.status.model import AUTHORIZATION, PASSWORD_POLICY, REPORT, SUMMARY, GroupDetail, UserDetail
-from helpers.status.samples import GOOD_POLICY, row, secured, snapshot, stamp, summary
+from tests.status.samples import GOOD_POLICY, row, secured, snapshot, stamp, summary
 
 DENIED_REPORT = {REPORT: "the caller lacks the permission iam:GenerateCredentialReport"}
 
@@ -61,6 +61,31 @@ def test_every_check_has_a_complete_record(check_id):
     assert len(check.remediation) >= 2
     assert any("CLI" in step or "aws iam" in step for step in check.remediation), "needs a CLI step"
     assert check.numbered_remediation().startswith("1. ")
+
+
+def test_every_check_has_a_group_and_a_link_to_prowlers_page():
+    assert {c.group for c in CHECKS.values()} == {"root", "users", "password", "keys"}
+    for record in CHECKS.values():
+        assert record.link == f"https://hub.prowler.com/check/{record.id}", record.id
+        assert record.link_text == f"Prowler's page for {record.id}"
+
+
+def test_a_check_is_registered_once_and_shown_where_it_was_registered(monkeypatch):
+    monkeypatch.setattr(registry, "CHECKS", dict(CHECKS))
+    record = {"title": "T", "group": "keys", "severity": "low", "risk": "R.", "remediation": ("a", "b")}
+
+    @registry.check(id="iam_extra", beyond_cis="beyond current CIS: a test", needs=(), **record)
+    def _extra(snapshot):
+        return [("PASS", "Fine.", "account")]
+
+    assert list(registry.CHECKS)[-1] == "iam_extra"  # no second list to forget it in
+    assert [f.check_id for f in registry.run_checks(snapshot())][-1] == "iam_extra"
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.check(id="iam_extra", beyond_cis="x", needs=(), **record)
+    with pytest.raises(ValueError, match="exactly one of cis"):
+        registry.check(id="iam_other", needs=(), **record)
+    with pytest.raises(ValueError, match="severity 'urgent'"):
+        registry.check(id="iam_other", beyond_cis="x", needs=(), **{**record, "severity": "urgent"})
 
 
 def test_every_message_ends_with_a_period_and_names_its_resource():

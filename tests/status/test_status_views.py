@@ -9,14 +9,15 @@ from datetime import datetime, timezone
 import pytest
 from moto import mock_aws
 
+import helpers.status as status
 from helpers import account
 from helpers.errors import WalkthroughError
 from helpers.sources import YourAwsFiles
-from helpers.status import views
-from helpers.status.checks import CHECKS
+from helpers.status import card_view, views
+from helpers.status.checks import CHECKS, groups
 from helpers.status.model import REPORT
-from helpers.status.samples import row, secured, snapshot
 from tests.fakes import FakeSource
+from tests.status.samples import row, secured, snapshot
 
 
 @pytest.fixture
@@ -33,11 +34,11 @@ def fake_account(tmp_path, isolated_home, monkeypatch):
 
 
 def test_card_of_a_new_account_is_all_red_and_of_a_secured_one_all_green():
-    red = views.card(snapshot())
+    red = card_view.card(snapshot())
     assert red.done == 0 and red.headline() == "Security status of account 123456789012: 0 of 5 done."
     html = red._repr_html_()
     assert html.count('class="aml-status-fail"') == 5 and "aml-status-card" in html
-    green = views.card(secured())
+    green = card_view.card(secured())
     assert green.done == 5 and green._repr_html_().count('class="aml-status-pass"') == 5
     assert "123456789012" in green.headline()
     text = str(green)
@@ -46,32 +47,32 @@ def test_card_of_a_new_account_is_all_red_and_of_a_secured_one_all_green():
 
 def test_card_escapes_names_from_the_account():
     snap = secured(rows=[row("<root_account>"), row("<b>x</b>", password_enabled="true")])
-    html = views.card(snap)._repr_html_()
+    html = card_view.card(snap)._repr_html_()
     assert "<b>x</b>" not in html
 
 
 def test_card_says_so_in_one_line_when_no_profile_is_active(fake_account):
-    result = views.card()
+    result = card_view.card()
     assert result.items == () and "no profile is active yet" in str(result)
     assert "\n" not in str(result) and "notebook 01" in result._repr_html_()
 
 
 def test_card_says_so_in_one_line_when_the_profile_is_missing(fake_account):
     account.choose_account("fake", "no-such-profile")
-    result = views.card()
+    result = card_view.card()
     assert str(result).startswith("Security status unavailable: ") and "'no-such-profile'" in str(result)
 
 
 def test_card_reads_the_chosen_account_and_profile(fake_account):
     account.choose_account("fake", "aml-packt")
     with mock_aws():
-        result = views.card()
+        result = card_view.card()
     assert result.who == "as aml-packt" and len(result.items) == 5
     assert [i.status for i in result.items] == ["PASS", "FAIL", "FAIL", "FAIL", "FAIL"]
 
 
 def test_partial_card_says_what_it_could_not_read():
-    result = views.card(secured(missing={REPORT: "the caller lacks the permission iam:GenerateCredentialReport"}))
+    result = card_view.card(secured(missing={REPORT: "the caller lacks the permission iam:GenerateCredentialReport"}))
     assert "Partial view: could not read the credential report" in str(result)
 
 
@@ -115,6 +116,17 @@ def test_freshness_says_when_the_report_was_generated():
 def test_explain_checks_lists_each_check_with_numbered_steps():
     markdown = views.explain_checks(["iam_root_mfa_enabled"]).data
     assert "`iam_root_mfa_enabled` (critical)" in markdown and "\n1. " in markdown and "\n4. " in markdown
+    link = "[Prowler's page for iam_root_mfa_enabled](https://hub.prowler.com/check/iam_root_mfa_enabled)"
+    assert f"\n\n{link}\n" in markdown  # a paragraph of its own (axe: link-in-text-block)
+
+
+def test_checks_table_links_each_check_to_its_page_in_the_tables_own_colour():
+    shown = views.checks_table(snapshot())._repr_html_()
+    assert (
+        '<a href="https://hub.prowler.com/check/iam_avoid_root_usage" target="_blank" rel="noopener" '
+        'style="color:inherit;text-decoration:underline">iam_avoid_root_usage</a>'
+    ) in shown
+    assert ">critical<" in shown and ">medium<" in shown  # the severity column stays
 
 
 def test_export_writes_csv_and_json_for_an_instructor(tmp_path):
@@ -140,7 +152,10 @@ def test_freshness_counts_days_for_an_old_report():
 
 
 def test_check_groups_cover_every_check_once():
-    grouped = [c for group in views.CHECK_GROUPS.values() for c in group]
+    by_group = groups()
+    assert list(by_group) == ["root", "users", "password", "keys"]
+    assert by_group["root"] == ("iam_no_root_access_key", "iam_root_mfa_enabled", "iam_avoid_root_usage")
+    grouped = [c for group in by_group.values() for c in group]
     assert sorted(grouped) == sorted(CHECKS) and len(grouped) == len(set(grouped))
     assert "`iam_password_policy_symbol`" in views.explain_checks("password").data
     with pytest.raises(WalkthroughError, match="choose one of root, users, password, keys"):
@@ -149,8 +164,8 @@ def test_check_groups_cover_every_check_once():
 
 @pytest.mark.parametrize("view", ["assets_table", "checks_table", "report_table", "export", "card"])
 def test_every_view_says_one_sentence_instead_of_failing_without_a_profile(fake_account, view):
-    result = getattr(views, view)()
-    assert isinstance(result, views.Card) and str(result) == views.NO_PROFILE
+    result = getattr(status, view)()  # as notebooks reach them: aml.status.<view>
+    assert isinstance(result, card_view.Card) and str(result) == card_view.NO_PROFILE
 
 
 def test_dashboard_without_a_profile_shows_one_line(fake_account, capsys):
@@ -175,7 +190,7 @@ def test_html_views_name_the_root_user_and_escape_angle_brackets():
 
 
 def test_waiting_line_outside_jupyter_prints_then_clears(capsys):
-    waiting = views._Waiting()
+    waiting = card_view._Waiting()
     waiting("Waiting for AWS to generate the credential report (0 s so far)...")
     waiting.done()
     assert "Waiting for AWS" in capsys.readouterr().out
@@ -200,7 +215,7 @@ def test_the_dashboard_says_checked_at_once(monkeypatch):
 
 
 def test_sentences_show_markdown_code_as_code_not_backticks():
-    shown = views.Card(note="Nothing answers: start it with `make lab`, then run the cell again.")._repr_html_()
+    shown = card_view.Card(note="Nothing answers: start it with `make lab`, then run the cell again.")._repr_html_()
     assert "<code>make lab</code>" in shown and "`" not in shown
     from helpers.notice import Notice
 
