@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from helpers.errors import WalkthroughError
-from helpers.sandbox import server
+from helpers.sandbox import process
 from helpers.sandbox.root import TOKEN_HEADER
 
 _HEADER_NAME = TOKEN_HEADER[len("HTTP_") :].replace("_", "-")
@@ -55,7 +55,7 @@ class RootMfaDevice(NamedTuple):
 
 
 def _post(path: str, data: dict | None = None, home: Path | None = None) -> dict:
-    url, token = server.server_token(home)
+    url, token = process.server_token(home)
     request = urllib.request.Request(
         f"{url}{path}",
         data=json.dumps(data or {}).encode(),
@@ -63,7 +63,7 @@ def _post(path: str, data: dict | None = None, home: Path | None = None) -> dict
         method="POST",
     )
     try:
-        with server.LOCAL_OPENER.open(request, timeout=30) as response:
+        with process.LOCAL_OPENER.open(request, timeout=30) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as err:
         try:
@@ -74,7 +74,7 @@ def _post(path: str, data: dict | None = None, home: Path | None = None) -> dict
         raise WalkthroughError(_sentence(body.get("error"), message)) from None
     except (urllib.error.URLError, OSError):
         raise WalkthroughError(
-            f"The practice account stopped answering: start it again with `{server.FIX_START}`."
+            f"The practice account stopped answering: start it again with `{process.FIX_START}`."
         ) from None
 
 

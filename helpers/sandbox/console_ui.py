@@ -28,7 +28,7 @@ import pyotp
 
 from helpers.errors import WalkthroughError, explain
 from helpers.mfa.codes import STEP, clean_pair, refusal_reason
-from helpers.sandbox import console, server
+from helpers.sandbox import console, process
 from helpers.ui.qr import QrPanel
 from helpers.ui.result import ResultBox
 
@@ -127,7 +127,7 @@ class SimulatedRootConsole(widgets.VBox):
         self.enabled = False
         self._header = widgets.HTML(
             "<b>AWS console (simulated)</b> · signed in as the <b>root user</b> of account "
-            f"<code>{server.ACCOUNT_ID}</code> · Security credentials › Multi-factor authentication (MFA)"
+            f"<code>{process.ACCOUNT_ID}</code> · Security credentials › Multi-factor authentication (MFA)"
         )
         self._status = widgets.HTML()
         self._status.add_class("aml-console-status")
@@ -243,7 +243,7 @@ class SimulatedRootConsole(widgets.VBox):
             raise WalkthroughError("Choose 'Assign MFA device' first: there is no QR code to scan yet.")
         if self._app is None:
             self._app = SimulatedAuthenticator(
-                self._device.seed, f"Amazon Web Services · root @ {server.ACCOUNT_ID}", self._clock, self._live
+                self._device.seed, f"Amazon Web Services · root @ {process.ACCOUNT_ID}", self._clock, self._live
             )
             self._app_box.children = [self._app]
         self._say("The app added the account: type the code it shows, wait for the next one, and type that too.")

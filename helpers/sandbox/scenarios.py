@@ -30,7 +30,7 @@ from helpers.names import (
     USER_NAME,
     USER_PROFILE,
 )
-from helpers.sandbox import _totp, console, files, server
+from helpers.sandbox import _totp, console, files, process
 from helpers.state import state_dir
 from helpers.textfiles import write_atomic
 
@@ -94,15 +94,15 @@ def scenario_name(scenario: str = "new-account", at: str | None = None) -> str:
     )
 
 
-def reset(scenario: str = "new-account", at: str | None = None, home: Path | None = None) -> server.SandboxInfo:
+def reset(scenario: str = "new-account", at: str | None = None, home: Path | None = None) -> process.SandboxInfo:
     """Wipe the practice account and rebuild it as *scenario* (or as checkpoint *at*); the only way to start over.
 
     Also deletes the backups of the sandbox's profile files (their keys died with the old account):
     ``removed_backups`` in the answer says how many.
     """
     name = scenario_name(scenario, at)
-    folder = server.home_dir(home)
-    info = server.ensure_running(folder)
+    folder = process.home_dir(home)
+    info = process.launch(build_fresh, folder)
     if not (info.built and info.scenario == name):  # a start that has just built this very scenario
         build(name, folder, info.url)
     p = files.paths(folder)
@@ -110,12 +110,17 @@ def reset(scenario: str = "new-account", at: str | None = None, home: Path | Non
     removed = files.remove_backups(p)
     # A state file set aside as unreadable holds secrets of an account that is now gone too.
     p.state_file.with_name(p.state_file.name + ".unreadable").unlink(missing_ok=True)
-    now = server.status(folder) or info
+    now = process.status(folder) or info
     return dataclasses.replace(now, removed_backups=removed)
 
 
+def build_fresh(name: str, home: Path, url: str) -> None:
+    """Build scenario *name* in a sandbox process that has just started empty (``process.launch``'s builder)."""
+    build(name, home, url, fresh=True)
+
+
 def build(name: str, home: Path, url: str, fresh: bool = False) -> None:
-    """Build scenario *name* in the running sandbox at *url* (called by ``reset`` and ``server.start``)."""
+    """Build scenario *name* in the running sandbox at *url* (called by ``reset`` and ``build_fresh``)."""
     name = scenario_name(name)
     p = files.paths(home)
     console.wipe_account(name, home=home, fresh=fresh)
