@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
 from helpers.cleanup.backups import delete_backup, delete_backups_holding_only
-from helpers.cleanup.plan import Step
+from helpers.cleanup.kinds import CALLS, Step
 from helpers.cleanup.profile import remove_profile
 from helpers.errors import WalkthroughError, error_code, explain
 from helpers.plan import Plan
@@ -59,45 +59,16 @@ class TeardownResult:
 
 def _call(iam, step: Step) -> None:
     p = step.params
-    action = step.action
-    if action == "delete_access_key":
-        iam.delete_access_key(UserName=p["user"], AccessKeyId=p["key_id"])
-    elif action == "delete_login_profile":
-        iam.delete_login_profile(UserName=p["user"])
-    elif action == "deactivate_mfa":
-        iam.deactivate_mfa_device(UserName=p["user"], SerialNumber=p["serial"])
-    elif action == "delete_virtual_mfa":
-        iam.delete_virtual_mfa_device(SerialNumber=p["serial"])
-    elif action == "remove_from_group":
-        iam.remove_user_from_group(GroupName=p["group"], UserName=p["user"])
-    elif action == "detach_user_policy":
-        iam.detach_user_policy(UserName=p["user"], PolicyArn=p["arn"])
-    elif action == "delete_user_policy":
-        iam.delete_user_policy(UserName=p["user"], PolicyName=p["policy"])
-    elif action == "delete_signing_certificate":
-        iam.delete_signing_certificate(UserName=p["user"], CertificateId=p["id"])
-    elif action == "delete_ssh_public_key":
-        iam.delete_ssh_public_key(UserName=p["user"], SSHPublicKeyId=p["id"])
-    elif action == "delete_service_credential":
-        iam.delete_service_specific_credential(UserName=p["user"], ServiceSpecificCredentialId=p["id"])
-    elif action == "delete_user":
-        iam.delete_user(UserName=p["user"])
-    elif action == "detach_group_policy":
-        iam.detach_group_policy(GroupName=p["group"], PolicyArn=p["arn"])
-    elif action == "delete_group_policy":
-        iam.delete_group_policy(GroupName=p["group"], PolicyName=p["policy"])
-    elif action == "delete_group":
-        iam.delete_group(GroupName=p["group"])
-    elif action == "delete_managed_policy":
+    if step.action in CALLS:
+        CALLS[step.action](iam, p)
+    elif step.action == "delete_managed_policy":
         # DeletePolicy refuses while other versions exist: the lesson made one, someone may have added more.
         for version in iam.list_policy_versions(PolicyArn=p["arn"]).get("Versions", []):
             if not version.get("IsDefaultVersion"):
                 iam.delete_policy_version(PolicyArn=p["arn"], VersionId=version["VersionId"])
         iam.delete_policy(PolicyArn=p["arn"])
-    elif action == "delete_password_policy":
-        iam.delete_account_password_policy()
     else:
-        raise WalkthroughError(f"Unknown clean-up step {action!r}: build the plan again with plan_teardown.")
+        raise WalkthroughError(f"Unknown clean-up step {step.action!r}: build the plan again with plan_teardown.")
 
 
 def apply_teardown(session: boto3.Session, plan: Plan, files: AwsFiles | None = None) -> TeardownResult:

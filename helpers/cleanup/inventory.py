@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers import aws
+from helpers.cleanup.kinds import GROUP_KINDS, USER_KINDS, Kind
 from helpers.errors import error_code
 from helpers.names import GROUP_NAME, USER_NAME
+from helpers.reads import read_or_why
 
-DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 # An endpoint that does not offer an action at all (a local stand-in, an old partition):
 # there can be nothing of that kind to remove.
 NOT_OFFERED = {"InvalidAction", "NotImplemented", "UnknownOperationException"}
@@ -76,16 +78,10 @@ class _Reader:
     def read(
         self, what: str, action: str, call: Callable[[], Any], default: Any, not_offered: set[str] = NOT_OFFERED
     ) -> Any:
-        try:
-            return call()
-        except ClientError as exc:
-            code = error_code(exc)
-            if code in DENIED:
-                self.unseen[what] = f"iam:{action}"
-                return default
-            if code in not_offered:
-                return default
-            raise
+        value, why = read_or_why(call, lambda _exc: f"iam:{action}", absent=not_offered, why_other=None)
+        if why:
+            self.unseen[what] = why
+        return default if value is None else value
 
 
 def _missing(call: Callable[[], Any]) -> Any:
@@ -105,72 +101,28 @@ def _pages(iam, operation: str, key: str, **kwargs) -> list:
     return items
 
 
-def _user(iam, single, reader: _Reader, name: str, arn: str) -> UserInventory:
-    def ids(what: str, action: str, call: Callable[[], list], field_name: str, **kw) -> tuple[str, ...]:
-        return tuple(item[field_name] for item in reader.read(what, action, call, [], **kw))
+def _listing(iam, single, kind: Kind, **owner: str) -> list:
+    if kind.once:  # one attempt, one page: the listing some endpoints do not offer (NOT_OFFERED_SERVICE_CREDENTIALS)
+        return getattr(single, xform_name(kind.list_api))(**owner).get(kind.page_key, [])
+    return _pages(iam, xform_name(kind.list_api), kind.page_key, **owner)
 
+
+def _listed(iam, single, reader: _Reader, kind: Kind, **owner: str) -> tuple[str, ...]:
+    """The IDs (or names) of everything of *kind* on *owner*; none, and *kind* unseen, when the listing is refused."""
+    not_offered = NOT_OFFERED_SERVICE_CREDENTIALS if kind.once else NOT_OFFERED
+    items = reader.read(kind.what, kind.list_api, lambda: _listing(iam, single, kind, **owner), [], not_offered)
+    return tuple(item[kind.id_key] if kind.id_key else item for item in items)
+
+
+def _user(iam, single, reader: _Reader, name: str, arn: str) -> UserInventory:
     login = reader.read(
         "console password",
         "GetLoginProfile",
         lambda: _missing(lambda: iam.get_login_profile(UserName=name)) is not None,
         False,
     )
-    return UserInventory(
-        name=name,
-        arn=arn,
-        access_keys=ids(
-            "access keys",
-            "ListAccessKeys",
-            lambda: _pages(iam, "list_access_keys", "AccessKeyMetadata", UserName=name),
-            "AccessKeyId",
-        ),
-        login_profile=bool(login),
-        mfa_devices=ids(
-            "MFA devices",
-            "ListMFADevices",
-            lambda: _pages(iam, "list_mfa_devices", "MFADevices", UserName=name),
-            "SerialNumber",
-        ),
-        groups=ids(
-            "group memberships",
-            "ListGroupsForUser",
-            lambda: _pages(iam, "list_groups_for_user", "Groups", UserName=name),
-            "GroupName",
-        ),
-        attached_policies=ids(
-            "attached policies",
-            "ListAttachedUserPolicies",
-            lambda: _pages(iam, "list_attached_user_policies", "AttachedPolicies", UserName=name),
-            "PolicyArn",
-        ),
-        inline_policies=tuple(
-            reader.read(
-                "inline policies",
-                "ListUserPolicies",
-                lambda: _pages(iam, "list_user_policies", "PolicyNames", UserName=name),
-                [],
-            )
-        ),
-        signing_certificates=ids(
-            "signing certificates",
-            "ListSigningCertificates",
-            lambda: _pages(iam, "list_signing_certificates", "Certificates", UserName=name),
-            "CertificateId",
-        ),
-        ssh_public_keys=ids(
-            "SSH public keys",
-            "ListSSHPublicKeys",
-            lambda: _pages(iam, "list_ssh_public_keys", "SSHPublicKeys", UserName=name),
-            "SSHPublicKeyId",
-        ),
-        service_credentials=ids(
-            "service-specific credentials",
-            "ListServiceSpecificCredentials",
-            lambda: single.list_service_specific_credentials(UserName=name).get("ServiceSpecificCredentials", []),
-            "ServiceSpecificCredentialId",
-            not_offered=NOT_OFFERED_SERVICE_CREDENTIALS,
-        ),
-    )
+    listed = {kind.field: _listed(iam, single, reader, kind, UserName=name) for kind in USER_KINDS}
+    return UserInventory(name=name, arn=arn, login_profile=bool(login), **listed)
 
 
 def _group(iam, reader: _Reader, name: str) -> GroupInventory | None:
@@ -182,27 +134,8 @@ def _group(iam, reader: _Reader, name: str) -> GroupInventory | None:
     )
     if found is None:
         return None
-    return GroupInventory(
-        name=name,
-        members=tuple(u["UserName"] for u in found),
-        attached_policies=tuple(
-            p["PolicyArn"]
-            for p in reader.read(
-                "the group's attached policies",
-                "ListAttachedGroupPolicies",
-                lambda: _pages(iam, "list_attached_group_policies", "AttachedPolicies", GroupName=name),
-                [],
-            )
-        ),
-        inline_policies=tuple(
-            reader.read(
-                "the group's inline policies",
-                "ListGroupPolicies",
-                lambda: _pages(iam, "list_group_policies", "PolicyNames", GroupName=name),
-                [],
-            )
-        ),
-    )
+    listed = {kind.field: _listed(iam, iam, reader, kind, GroupName=name) for kind in GROUP_KINDS}
+    return GroupInventory(name=name, members=tuple(u["UserName"] for u in found), **listed)
 
 
 def take_inventory(session: boto3.Session, user: str = USER_NAME, group: str = GROUP_NAME) -> Inventory:

@@ -12,16 +12,20 @@ else found on the user or group is listed and left alone unless the learner tick
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from helpers.cleanup.backups import BackupSurvey
-from helpers.cleanup.inventory import Inventory
+from helpers.cleanup.inventory import GroupInventory, Inventory, UserInventory
+from helpers.cleanup.kinds import CALLS, GROUP_KINDS, USER_KINDS, Kind, Step
+from helpers.cleanup.plan_files import ProfileState, backup_steps, profile_step
 from helpers.identity import partition_of
 from helpers.mfa.devices import DEFAULT_DEVICE_NAME
-from helpers.names import GROUP_NAME, USER_PROFILE
-from helpers.plan import Change, Plan
+from helpers.names import GROUP_NAME
+from helpers.plan import Plan
 from helpers.users.plan import self_service_policy_arn
 from helpers.users.policies import SERVICES
+
+__all__ = ["ProfileState", "Step", "TeardownOptions", "blocked", "group_extras", "plan_teardown", "user_extras"]
 
 CATALOGUE_ARNS = frozenset(s.policy_arn for s in SERVICES)
 
@@ -34,25 +38,6 @@ def catalogue_arns(partition: str = "aws") -> frozenset[str]:
 def lesson_device_serial(account_id: str, partition: str = "aws") -> str:
     """The serial of the virtual MFA device notebook 04 creates for AML@Packt (the lesson's own)."""
     return f"arn:{partition}:iam::{account_id}:mfa/{DEFAULT_DEVICE_NAME}"
-
-
-@dataclass(frozen=True)
-class Step(Change):
-    """A plan line plus what applying it needs: an action name and its parameters (no secrets)."""
-
-    action: str = field(default="", compare=False)
-    params: dict = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class ProfileState:
-    """The ``aml-packt`` profile as found in the account's files (the key ID is not a secret)."""
-
-    name: str = USER_PROFILE
-    present: bool = False
-    key_id: str | None = None
-    owner_arn: str | None = None  # who STS says the key belongs to, when it is not one of the user's keys
-    dead: bool = False  # AWS no longer accepts the key
 
 
 @dataclass(frozen=True)
@@ -84,13 +69,7 @@ def user_extras(inv: Inventory) -> list[str]:
         return []
     ours = lesson_device_serial(inv.account_id, partition_of(inv.caller_arn))
     out = [f"{_kind_of(s)} {s}" for s in u.mfa_devices if s != ours]
-    out += [f"membership of group {g}" for g in u.groups if g != GROUP_NAME]
-    out += [f"attached policy {_short(a)}" for a in u.attached_policies]
-    out += [f"inline policy {p}" for p in u.inline_policies]
-    out += [f"signing certificate {c}" for c in u.signing_certificates]
-    out += [f"SSH public key {k}" for k in u.ssh_public_keys]
-    out += [f"service-specific credential {c}" for c in u.service_credentials]
-    return out
+    return out + _extras(USER_KINDS, u, {GROUP_NAME})
 
 
 def group_extras(inv: Inventory) -> list[str]:
@@ -100,166 +79,71 @@ def group_extras(inv: Inventory) -> list[str]:
         return []
     partition = partition_of(inv.caller_arn)
     ours = catalogue_arns(partition) | {self_service_policy_arn(inv.account_id, partition)}
-    out = [f"attached policy {_short(a)}" for a in g.attached_policies if a not in ours]
-    return out + [f"inline policy {p}" for p in g.inline_policies]
+    return _extras(GROUP_KINDS, g, ours)
+
+
+def _extras(kinds: tuple[Kind, ...], found: UserInventory | GroupInventory, ours: set[str] | frozenset[str]) -> list:
+    """What of *kinds* is on *found* and not among *ours* (what the lesson made), as the plan names it."""
+    return [
+        kind.words(kind.extra, found.name, item)
+        for kind in kinds
+        if kind.extra
+        for item in getattr(found, kind.field)
+        if item not in ours
+    ]
+
+
+def _step(verb: str, kind: str, name: str, detail: str, action: str, params: dict) -> Step:
+    """A plan line for one IAM call in ``kinds.CALLS`` (which names its API action)."""
+    return Step(verb, kind, name, detail, action, params, api_action=f"iam:{CALLS[action].api}")
+
+
+def _removals(kind: Kind, owner: str, items: tuple[str, ...]) -> list[Step]:
+    """One plan line per item of *kind* found on *owner* (a user or group name)."""
+    return [
+        _step(
+            kind.verb,
+            kind.kind,
+            kind.words(kind.name, owner, item),
+            kind.words(kind.detail, owner, item),
+            kind.action,
+            {kind.owner: owner, kind.param: item},
+        )
+        for item in items
+    ]
+
+
+def _password_and_devices(n: str, login_profile: bool, devices: tuple[str, ...]) -> list[Step]:
+    """The console password, then each MFA device: deactivated, and deleted too when virtual."""
+    steps = []
+    if login_profile:
+        steps.append(_step("delete", "console password", f"of {n}", "", "delete_login_profile", {"user": n}))
+    for serial in devices:
+        params = {"user": n, "serial": serial}
+        steps.append(_step("deactivate", _kind_of(serial), serial, f"of {n}", "deactivate_mfa", params))
+        if ":mfa/" in serial:  # hardware and passkey devices are only deactivated; virtual ones are deleted
+            steps.append(_step("delete", "virtual MFA device", serial, "", "delete_virtual_mfa", {"serial": serial}))
+    return steps
 
 
 def _user_steps(inv: Inventory) -> list[Step]:
     u = inv.user
     assert u is not None
-    n = u.name
-    steps = [
-        Step(
-            "delete",
-            "access key",
-            k,
-            f"of {n}",
-            "delete_access_key",
-            {"user": n, "key_id": k},
-            api_action="iam:DeleteAccessKey",
-        )
-        for k in u.access_keys
-    ]
-    if u.login_profile:
-        steps.append(
-            Step(
-                "delete",
-                "console password",
-                f"of {n}",
-                "",
-                "delete_login_profile",
-                {"user": n},
-                api_action="iam:DeleteLoginProfile",
-            )
-        )
-    for serial in u.mfa_devices:
-        steps.append(
-            Step(
-                "deactivate",
-                _kind_of(serial),
-                serial,
-                f"of {n}",
-                "deactivate_mfa",
-                {"user": n, "serial": serial},
-                api_action="iam:DeactivateMFADevice",
-            )
-        )
-        if ":mfa/" in serial:  # hardware and passkey devices are only deactivated; virtual ones are deleted
-            steps.append(
-                Step(
-                    "delete",
-                    "virtual MFA device",
-                    serial,
-                    "",
-                    "delete_virtual_mfa",
-                    {"serial": serial},
-                    api_action="iam:DeleteVirtualMFADevice",
-                )
-            )
-    steps += [
-        Step(
-            "remove",
-            "user",
-            n,
-            f"from group {g}",
-            "remove_from_group",
-            {"user": n, "group": g},
-            api_action="iam:RemoveUserFromGroup",
-        )
-        for g in u.groups
-    ]
-    steps += [
-        Step(
-            "detach",
-            "policy",
-            _short(a),
-            f"from user {n}",
-            "detach_user_policy",
-            {"user": n, "arn": a},
-            api_action="iam:DetachUserPolicy",
-        )
-        for a in u.attached_policies
-    ]
-    steps += [
-        Step(
-            "delete",
-            "inline policy",
-            p,
-            f"of user {n}",
-            "delete_user_policy",
-            {"user": n, "policy": p},
-            api_action="iam:DeleteUserPolicy",
-        )
-        for p in u.inline_policies
-    ]
-    steps += [
-        Step(
-            "delete",
-            "signing certificate",
-            c,
-            f"of {n}",
-            "delete_signing_certificate",
-            {"user": n, "id": c},
-            api_action="iam:DeleteSigningCertificate",
-        )
-        for c in u.signing_certificates
-    ]
-    steps += [
-        Step(
-            "delete",
-            "SSH public key",
-            k,
-            f"of {n}",
-            "delete_ssh_public_key",
-            {"user": n, "id": k},
-            api_action="iam:DeleteSSHPublicKey",
-        )
-        for k in u.ssh_public_keys
-    ]
-    steps += [
-        Step(
-            "delete",
-            "service-specific credential",
-            c,
-            f"of {n}",
-            "delete_service_credential",
-            {"user": n, "id": c},
-            api_action="iam:DeleteServiceSpecificCredential",
-        )
-        for c in u.service_credentials
-    ]
-    steps.append(Step("delete", "user", n, "", "delete_user", {"user": n}, api_action="iam:DeleteUser"))
+    steps = []
+    for kind in USER_KINDS:  # IAM's order: keys, password and MFA devices, groups, policies, credentials
+        if kind.field == "mfa_devices":
+            steps += _password_and_devices(u.name, u.login_profile, u.mfa_devices)
+        else:
+            steps += _removals(kind, u.name, getattr(u, kind.field))
+    steps.append(_step("delete", "user", u.name, "", "delete_user", {"user": u.name}))
     return steps
 
 
 def _group_steps(inv: Inventory) -> list[Step]:
     g = inv.group
     assert g is not None
-    steps = [
-        Step(
-            "detach",
-            "policy",
-            _short(a),
-            f"from group {g.name}",
-            "detach_group_policy",
-            {"group": g.name, "arn": a},
-            api_action="iam:DetachGroupPolicy",
-        )
-        for a in g.attached_policies
-    ]
-    steps += [
-        Step(
-            "delete",
-            "inline policy",
-            p,
-            f"of group {g.name}",
-            "delete_group_policy",
-            {"group": g.name, "policy": p},
-            api_action="iam:DeleteGroupPolicy",
-        )
-        for p in g.inline_policies
-    ]
-    steps.append(Step("delete", "group", g.name, "", "delete_group", {"group": g.name}, api_action="iam:DeleteGroup"))
+    steps = [s for kind in GROUP_KINDS for s in _removals(kind, g.name, getattr(g, kind.field))]
+    steps.append(_step("delete", "group", g.name, "", "delete_group", {"group": g.name}))
     own = self_service_policy_arn(inv.account_id, partition_of(inv.caller_arn))
     if own in g.attached_policies:
         # The lesson's own customer-managed policy outlives the group unless deleted (AWS managed ones cannot be).
@@ -275,6 +159,14 @@ def _group_steps(inv: Inventory) -> list[Step]:
             )
         )
     return steps
+
+
+def _kept_for_extras(extras: list[str], opts: TeardownOptions, kept: str, notes: list[str]) -> bool:
+    """True, with the note *kept* said, when *extras* keep the user or group (the learner did not tick them)."""
+    if extras and not opts.remove_extras:
+        notes.append(kept)
+        return True
+    return False
 
 
 def plan_teardown(
@@ -306,12 +198,11 @@ def plan_teardown(
         )
     elif u is not None and opts.remove_user and not inv.unseen:
         extras = user_extras(inv)
-        if extras and not opts.remove_extras:
-            notes.append(
-                f"{u.name} has things this lesson did not create: {', '.join(extras)}. The user is kept. Tick "
-                "'Also remove what I added' to remove them with the user, or remove them yourself first."
-            )
-        else:
+        kept = (
+            f"{u.name} has things this lesson did not create: {', '.join(extras)}. The user is kept. Tick "
+            "'Also remove what I added' to remove them with the user, or remove them yourself first."
+        )
+        if not _kept_for_extras(extras, opts, kept, notes):
             steps += _user_steps(inv)
             user_goes = True
     elif u is not None and not opts.remove_user:
@@ -322,130 +213,28 @@ def plan_teardown(
     if g is not None and opts.remove_group and not inv.unseen:
         others = [m for m in g.members if not (user_goes and u is not None and m == u.name)]
         extras = group_extras(inv)
+        kept = (
+            f"Group {g.name} is kept: it has things this lesson did not attach ({', '.join(extras)}). Tick "
+            "'Also remove what I added' to remove them with it."
+        )
         if others:
             notes.append(
                 f"Group {g.name} is kept: it still has members ({', '.join(others)}) that this teardown does "
                 "not remove."
             )
-        elif extras and not opts.remove_extras:
-            notes.append(
-                f"Group {g.name} is kept: it has things this lesson did not attach ({', '.join(extras)}). Tick "
-                "'Also remove what I added' to remove them with it."
-            )
-        else:
+        elif not _kept_for_extras(extras, opts, kept, notes):
             steps += _group_steps(inv)
     elif g is not None and not opts.remove_group:
         notes.append(f"Group {g.name} is kept (tick 'Remove the group' to remove it).")
     if inv.password_policy and opts.remove_password_policy:
-        steps.append(
-            Step(
-                "delete",
-                "account password policy",
-                "(CIS)",
-                "the account then uses AWS's 8-character default",
-                "delete_password_policy",
-                api_action="iam:DeleteAccountPasswordPolicy",
-            )
-        )
+        default = "the account then uses AWS's 8-character default"
+        steps.append(_step("delete", "account password policy", "(CIS)", default, "delete_password_policy", {}))
     elif inv.password_policy:
         notes.append("The account password policy is kept (it protects any future IAM user).")
     if profile is not None and profile.present and opts.remove_profile:
-        steps, notes = _profile_step(profile, inv, user_goes, steps, notes)
-    steps, notes = _backup_steps(inv, profile, backups, opts, user_goes, steps, notes)
+        steps, notes = profile_step(profile, inv, user_goes, steps, notes)
+    steps, notes = backup_steps(inv, profile, backups, opts.remove_old_backups, user_goes, steps, notes)
     return Plan("Clean up the lesson's IAM user", tuple(steps), tuple(notes))
-
-
-BACKUP_KIND = "credentials-file backup"
-
-
-def _keys(ids: tuple[str, ...] | list[str]) -> str:
-    return f"key {ids[0]}" if len(ids) == 1 else f"keys {', '.join(ids)}"
-
-
-def _backup_steps(
-    inv: Inventory,
-    profile: ProfileState | None,
-    backups: BackupSurvey | None,
-    opts: TeardownOptions,
-    user_goes: bool,
-    steps: list[Step],
-    notes: list[str],
-) -> tuple[list[Step], list[str]]:
-    """Credentials-file backups holding deleted keys: listed by path and key ID, deleted if ticked."""
-    live = set(inv.user.access_keys) if inv.user is not None and not user_goes else set()
-    survey = backups or BackupSurvey()
-    stale = [b for b in survey.stale if not set(b.key_ids) & live]
-    if stale and opts.remove_old_backups:
-        steps += [
-            Step(
-                "delete",
-                BACKUP_KIND,
-                str(b.path),
-                f"it holds only {_keys(b.key_ids)}, which no longer exist{'s' if len(b.key_ids) == 1 else ''}: "
-                "the secret goes from this disk",
-                "delete_backup",
-                {"path": str(b.path)},
-            )
-            for b in stale
-        ]
-    elif stale:
-        listed = "; ".join(f"{b.path} ({_keys(b.key_ids)})" for b in stale)
-        notes.append(
-            f"{len(stale)} backup(s) of the credentials file hold only keys that no longer exist: {listed}. They are "
-            "kept; tick 'Delete credentials-file backups holding deleted keys' to delete them."
-        )
-    # Removing the profile backs the file up first, and earlier saves left backups of the user's key: once
-    # the keys are deleted above, backups holding only them are dead secrets too.
-    if opts.remove_old_backups and (user_goes or any(s.action == "remove_profile" for s in steps)):
-        deleted = list(inv.user.access_keys) if user_goes and inv.user is not None else []
-        if profile is not None and profile.dead and profile.key_id and profile.key_id not in deleted:
-            deleted.append(profile.key_id)
-        if deleted:
-            removes_profile = any(s.action == "remove_profile" for s in steps)
-            also = "; including the backup made when the profile is removed" if removes_profile else ""
-            steps.append(
-                Step(
-                    "delete",
-                    BACKUP_KIND + "s",
-                    f"holding only {_keys(deleted)} or keys that no longer exist",
-                    "deleted above" + also,
-                    "delete_backups_holding_only",
-                    {"key_ids": deleted + sorted(set(survey.gone_keys) - set(deleted))},
-                )
-            )
-    return steps, notes
-
-
-def _profile_step(
-    profile: ProfileState, inv: Inventory, user_goes: bool, steps: list[Step], notes: list[str]
-) -> tuple[list[Step], list[str]]:
-    u = inv.user
-    user_gone = u is None or user_goes
-    if u is not None and profile.key_id in u.access_keys:
-        removable = user_goes  # the user's own key: the profile goes with the user
-    elif profile.key_id is None or profile.dead:
-        removable = user_gone  # no working key left in it
-    else:
-        removable = False
-        notes.append(
-            f"Profile {profile.name} holds a key of {profile.owner_arn or 'another identity'}, not of AML@Packt: "
-            "it is left alone."
-        )
-        return steps, notes
-    if removable:
-        steps.append(
-            Step(
-                "remove",
-                "profile",
-                profile.name,
-                "a dated backup of each file is kept",
-                "remove_profile",
-                {"profile": profile.name},
-            )
-        )
-    else:
-        notes.append(f"Profile {profile.name} is kept: the user whose key it holds is kept.")
-    return steps, notes
 
 
 def blocked(plan: Plan) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.cleanup.plan import ProfileState
+from helpers.cleanup.plan_files import ProfileState
 from helpers.credentials import files as profile_files
 from helpers.sources import AwsFiles
 from helpers.users.observe import profile_owner

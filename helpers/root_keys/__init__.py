@@ -1,7 +1,8 @@
 """Notebook 03: delete the root user's access keys, after making sure the learner is not locked out.
 
-``observe`` reads where the keys stand; ``apply`` has the three steps (deactivate, verify,
-delete), the tidy-up (remove the root profile, check as AML@Packt) and the closing check;
+``observe`` reads where the keys stand; ``plan`` has the pure plans, console steps and result
+records; ``apply`` has the three steps (deactivate, verify, delete), the tidy-up (remove the root
+profile, check as AML@Packt) and the closing check;
 ``profiles`` removes a profile with a backup; ``steps`` binds them to the chosen account for
 the notebook's cells and the form. No widgets here.
 """
@@ -11,19 +12,12 @@ from __future__ import annotations
 from helpers.names import ROOT_PROFILE, USER_PROFILE
 from helpers.root_keys.apply import (
     ACCEPT_SENTENCE,
-    CheckResult,
-    Proof,
-    StepResult,
     accepted_console,
     check_no_root_keys,
-    console_steps,
     deactivate_root_keys,
     delete_root_keys,
     finish,
-    plan_deactivate,
-    plan_delete,
     reactivate_root_key,
-    reactivation_steps,
     verify_before_delete,
 )
 from helpers.root_keys.observe import (
@@ -38,6 +32,15 @@ from helpers.root_keys.observe import (
     list_root_keys,
     observe,
     signing_key_id,
+)
+from helpers.root_keys.plan import (
+    CheckResult,
+    Proof,
+    StepResult,
+    console_steps,
+    plan_deactivate,
+    plan_delete,
+    reactivation_steps,
 )
 from helpers.root_keys.profiles import RemoveResult, has_profile, remove_profile
 from helpers.root_keys.steps import Actions, actions_for_account, closing_check, observe_account, standing

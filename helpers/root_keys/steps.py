@@ -17,9 +17,6 @@ from helpers.errors import cell_guard, error_code
 from helpers.identity import who_am_i
 from helpers.names import ROOT_PROFILE, USER_PROFILE
 from helpers.root_keys.apply import (
-    CheckResult,
-    Proof,
-    StepResult,
     check_no_root_keys,
     deactivate_root_keys,
     delete_root_keys,
@@ -27,6 +24,7 @@ from helpers.root_keys.apply import (
     verify_before_delete,
 )
 from helpers.root_keys.observe import KEYS_GONE, Observation, observe
+from helpers.root_keys.plan import CheckResult, Proof, StepResult
 from helpers.root_keys.profiles import has_profile, remove_profile
 from helpers.tables import learner_table
 

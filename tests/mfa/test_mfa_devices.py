@@ -11,15 +11,14 @@ import pytest
 from moto import mock_aws
 
 from helpers.mfa import devices
+from tests.stubs_support import fake_credentials_env
 
 USER = "AML@Packt"
 
 
 @pytest.fixture
 def iam(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKEFAKE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake" * 10)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    fake_credentials_env(monkeypatch)
     with mock_aws():
         client = boto3.session.Session(region_name="us-east-1").client("iam")
         client.create_user(UserName=USER)

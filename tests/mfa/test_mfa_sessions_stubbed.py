@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 import boto3
 import pytest
-from botocore.stub import Stubber
 
 from helpers import aws
 from helpers.errors import WalkthroughError
 from helpers.mfa import devices
+from tests.stubs_support import KeyedStubs
 
 ACCOUNT = "123456789012"
 USER = "AML@Packt"
@@ -25,36 +25,6 @@ SECRET = "s" * 40
 FIRST = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-phone"
 SECOND = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-backup"
 WHEN = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
-
-
-class KeyedStubs:
-    """Replaces ``helpers.aws.client``: one stubbed client per (signing key, service)."""
-
-    def __init__(self):
-        self.stubbers: dict[tuple[str, str], tuple[object, Stubber]] = {}
-        self.tokens: dict[str, str | None] = {}
-
-    def __call__(self, session, service):
-        creds = session.get_credentials().get_frozen_credentials()
-        self.tokens[creds.access_key] = creds.token
-        return self.get(creds.access_key, service)[0]
-
-    def get(self, key_id, service):
-        if (key_id, service) not in self.stubbers:
-            client = boto3.Session(
-                aws_access_key_id=key_id, aws_secret_access_key=SECRET, region_name="us-east-1"
-            ).client(service)
-            stub = Stubber(client)
-            stub.activate()
-            self.stubbers[(key_id, service)] = (client, stub)
-        return self.stubbers[(key_id, service)]
-
-    def stub(self, key_id, service) -> Stubber:
-        return self.get(key_id, service)[1]
-
-    def done(self):
-        for _client, stub in self.stubbers.values():
-            stub.assert_no_pending_responses()
 
 
 @pytest.fixture

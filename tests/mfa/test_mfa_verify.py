@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 from helpers.errors import WalkthroughError
 from helpers.identity import IAM_USER, Identity
 from helpers.mfa import verify
+from tests.stubs_support import fake_credentials_env
 
 ACCOUNT = "123456789012"
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -25,9 +26,7 @@ HEADER = "user,arn,user_creation_time,password_enabled,mfa_active\n"
 
 @pytest.fixture
 def iam(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKEFAKE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake" * 10)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    fake_credentials_env(monkeypatch)
     client = boto3.session.Session(region_name="us-east-1").client("iam")
     stubber = Stubber(client)
     monkeypatch.setattr(verify.aws, "client", lambda _session, service: client)
@@ -78,11 +77,16 @@ def run(waits: list[float] | None = None) -> verify.RootMfaCheck:
     return verify.check_root_mfa(object(), max_wait=10, wait=sink.append, now=lambda: NOW + timedelta(minutes=5))
 
 
+def all_three(iam: Stubber, on: bool) -> verify.RootMfaCheck:
+    """The check when the summary, the report and the device list all say MFA is *on* (or all say off)."""
+    summary(iam, int(on))
+    report(iam, str(on).lower())
+    virtual(iam, on)
+    return run()
+
+
 def test_all_three_say_mfa_on(iam):
-    summary(iam, 1)
-    report(iam, "true")
-    virtual(iam, True)
-    check = run()
+    check = all_three(iam, True)
     assert check.enabled is True and check.agree
     assert [r.enabled for r in check.readings] == [True, True, True]
     lines = check.lines()
@@ -93,10 +97,7 @@ def test_all_three_say_mfa_on(iam):
 
 
 def test_all_three_say_no_mfa(iam):
-    summary(iam, 0)
-    report(iam, "false")
-    virtual(iam, False)
-    check = run()
+    check = all_three(iam, False)
     assert check.enabled is False and check.agree
     assert check.lines()[0].startswith("FAIL")
 

@@ -177,8 +177,8 @@ LOCAL_KINDS = {"profile", "credentials-file backups"}  # changes to the learner'
 def _plans():
     from helpers.cleanup.inventory import GroupInventory, Inventory, UserInventory
     from helpers.cleanup.plan import ProfileState, TeardownOptions, plan_teardown
-    from helpers.root_keys.apply import plan_deactivate, plan_delete
     from helpers.root_keys.observe import Observation, RootKey
+    from helpers.root_keys.plan import plan_deactivate, plan_delete
     from helpers.users.plan import KeyInfo, Observed, plan_key_rotation, plan_service, plan_setup
 
     account, root = "123456789012", "arn:aws:iam::123456789012:root"

@@ -125,7 +125,7 @@ def test_a_second_delete_on_the_dead_key_does_not_fail(at03, monkeypatch):
     home, chosen = at03
     actions = root_keys.actions_for_account(chosen)
     real_finish = root_keys.steps.finish
-    kept = root_keys.apply.StepResult("finish", False, ("Profile root-keys was kept.",))
+    kept = root_keys.StepResult("finish", False, ("Profile root-keys was kept.",))
     monkeypatch.setattr(root_keys.steps, "finish", lambda files, root_profile, user: kept)  # a lagging summary
     first = actions.delete(None, ACCEPT_SENTENCE, None)
     assert root_state(home) == [] and root_keys.has_profile(chosen.files(), "root-keys")
@@ -144,7 +144,7 @@ def test_check_again_finishes_a_step_that_was_waiting(at03, monkeypatch):
     actions = root_keys.actions_for_account(chosen)
     real_finish = root_keys.steps.finish
     # The first finish sees AWS still counting the key (a lagging summary), with no real waiting.
-    kept = root_keys.apply.StepResult("finish", False, ("Profile root-keys was kept.",))
+    kept = root_keys.StepResult("finish", False, ("Profile root-keys was kept.",))
     monkeypatch.setattr(root_keys.steps, "finish", lambda files, root_profile, user: kept)
     waiting = actions.delete(None, ACCEPT_SENTENCE, None)
     assert not waiting.ok and root_keys.has_profile(chosen.files(), "root-keys")
@@ -162,7 +162,7 @@ def test_finish_waits_about_a_minute_for_the_summary_with_progress_on_a_fake_clo
 
     def lagging(session):
         passed = next(answers)
-        return real_check(session) if passed else root_keys.apply.CheckResult(False, "still counted")
+        return real_check(session) if passed else root_keys.CheckResult(False, "still counted")
 
     monkeypatch.setattr(root_keys.apply, "check_no_root_keys", lagging)
     now, slept, said = [0.0], [], []
@@ -177,7 +177,7 @@ def test_finish_waits_about_a_minute_for_the_summary_with_progress_on_a_fake_clo
         "AWS still counts a root access key (AccountAccessKeysPresent = 1); checking again: 2 s of up to 60 s."
     )
     # A summary that never settles gives up after about a minute and keeps the profile.
-    monkeypatch.setattr(root_keys.apply, "check_no_root_keys", lambda s: root_keys.apply.CheckResult(False, "x"))
+    monkeypatch.setattr(root_keys.apply, "check_no_root_keys", lambda s: root_keys.CheckResult(False, "x"))
     now[0], slept[:] = 0.0, []
     kept = root_keys.finish(chosen.files(), sleep=sleep, clock=lambda: now[0])
     assert not kept.ok and sum(slept) == pytest.approx(60.0) and "Check again" in " ".join(kept.lines())

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from botocore.stub import Stubber
 
 from helpers import aws
 from helpers.errors import WalkthroughError, explain
@@ -25,6 +24,7 @@ from helpers.root_keys import (
     verify_before_delete,
 )
 from helpers.sources import AwsFiles
+from tests.stubs_support import KeyedStubs
 
 ACCOUNT = "123456789012"
 ROOT_KEY = "AKIAROOTKEY000000001"
@@ -36,43 +36,12 @@ USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/AML@Packt"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
-class Stubs:
-    """Replaces ``helpers.aws.client``: one stubbed client per (signing key, service)."""
-
-    def __init__(self):
-        self.clients: dict[tuple[str, str], object] = {}
-        self.stubbers: dict[tuple[str, str], Stubber] = {}
-
-    def __call__(self, session, service):
-        return self._get(session.get_credentials().access_key, service)[0]
-
-    def _get(self, key_id, service):
-        if (key_id, service) not in self.clients:
-            s = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=SECRET, region_name="us-east-1")
-            client = s.client(service)
-            stubber = Stubber(client)
-            stubber.activate()
-            self.clients[(key_id, service)] = client
-            self.stubbers[(key_id, service)] = stubber
-        return self.clients[(key_id, service)], self.stubbers[(key_id, service)]
-
-    def stub(self, key_id, service) -> Stubber:
-        return self._get(key_id, service)[1]
-
-    def client(self, key_id, service):
-        return self._get(key_id, service)[0]
-
-    def done(self):
-        for stubber in self.stubbers.values():
-            stubber.assert_no_pending_responses()
-
-
 @pytest.fixture
 def stubs(monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    fake = Stubs()
+    fake = KeyedStubs()
     monkeypatch.setattr(aws, "client", fake)
     yield fake
     fake.done()
