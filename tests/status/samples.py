@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from helpers.names import CIS_PASSWORD_POLICY
 from helpers.status.model import GroupDetail, Snapshot, UserDetail, report_frame
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
-GOOD_POLICY = {
-    "MinimumPasswordLength": 14,
-    "RequireSymbols": True,
-    "RequireNumbers": True,
-    "RequireUppercaseCharacters": True,
-    "RequireLowercaseCharacters": True,
-    "AllowUsersToChangePassword": True,
-    "ExpirePasswords": False,
-    "PasswordReusePrevention": 24,
-}
+# The lesson's policy (helpers.names) as GetAccountPasswordPolicy reads it back.
+GOOD_POLICY = {**CIS_PASSWORD_POLICY, "ExpirePasswords": False}
 
 
 def stamp(days_ago: float) -> str:

@@ -76,20 +76,15 @@ CHECKS: dict[str, Check] = {}
 def check(
     *,
     id: str,
-    title: str,
-    group: str,
     severity: str,
-    risk: str,
-    remediation: tuple[str, ...],
-    needs: tuple[str, ...],
     cis: tuple[str, str] | None = None,
     beyond_cis: str = "",
     link: str = "",
-    resource: str = "account",
-    either_part: bool = False,
-    checklist: str = "",
+    **record,
 ) -> Callable[[Callable[[Snapshot], Verdicts]], Callable[[Snapshot], Verdicts]]:
-    """Decorator: register a check; *link* defaults to Prowler's page for *id*."""
+    """Decorator: register a check. *record* holds the other ``Check`` fields by name (title, group, risk,
+    remediation, needs, and optionally resource, either_part, checklist); *link* defaults to Prowler's page.
+    """
     if id in CHECKS:
         raise ValueError(f"The check {id} is registered twice.")
     if severity not in SEVERITIES:
@@ -101,22 +96,8 @@ def check(
         def run(snapshot: Snapshot) -> list[Finding]:
             return [Finding(id, status, message, res, severity) for status, message, res in func(snapshot)]
 
-        CHECKS[id] = Check(
-            id=id,
-            title=title,
-            group=group,
-            severity=severity,
-            link=link or PROWLER_HUB + id,
-            risk=risk,
-            remediation=remediation,
-            needs=needs,
-            run=run,
-            cis_v5=cis,
-            beyond_cis=beyond_cis,
-            resource=resource,
-            either_part=either_part,
-            checklist=checklist,
-        )
+        link_ = link or PROWLER_HUB + id
+        CHECKS[id] = Check(id=id, severity=severity, link=link_, run=run, cis_v5=cis, beyond_cis=beyond_cis, **record)
         return func
 
     return wrap
