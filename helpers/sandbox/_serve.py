@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app.warm_up()
     state, problem = app.restore()  # before serving: no request ever sees a half-restored account
-    from helpers.sandbox.sessions import options_from_env
+    from helpers.sandbox.root.sessions import options_from_env
 
     app.options.update(options_from_env())  # AML_SANDBOX_LAG / AML_SANDBOX_MFA_SESSIONS override the saved ones
     log.info("saved state: %s%s", state, f" ({problem})" if problem else "")

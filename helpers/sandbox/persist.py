@@ -6,7 +6,10 @@ account survives ``stop``/``start``, a reboot and a crash; only ``reset`` starts
 
 What is saved: every moto backend in use (``BackendDict._instances``, i.e. IAM, STS, S3 and
 whatever else the learner touched), pickled in one go so references between them survive, plus
-the root layer's own state (a plain dict from ``RootLayer.saved_state``). AWS managed policies
+the root layer's own state (a plain dict from ``RootLayer.saved_state``: its ``AccountState`` as
+``to_dict`` gives it, plus the options and issued secrets a reset keeps; read back with
+``AccountState.from_dict``, which ignores names it does not know and gives missing ones their
+defaults, so a file from before a field was added still loads). AWS managed policies
 that nobody attached or changed are not written (about 1,500 of them per account): on restore
 they come from the new process's own, freshly loaded IAM backend.
 
@@ -200,6 +203,14 @@ def load(path: Path) -> dict | None:
     if not isinstance(payload, dict) or not {"layer", "moto"} <= payload.keys():
         raise StateUnreadable("the file is damaged")
     return payload
+
+
+def set_aside(path: Path) -> None:
+    """Move an unreadable state file to ``<name>.unreadable`` (0600, like the original) for whoever wants to look."""
+    try:
+        os.replace(path, path.with_name(path.name + ".unreadable"))
+    except OSError:
+        pass  # the next save writes a new file over it
 
 
 def install(payload: dict) -> None:

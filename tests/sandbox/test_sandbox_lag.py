@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from helpers.sandbox import __main__ as cli
 from helpers.sandbox import console, files, scenarios, server
-from helpers.sandbox.sessions import options_from_env
+from helpers.sandbox.root.sessions import options_from_env
 from tests.sandbox_support import client, code_of, keys_client, private_sandbox
 
 LAG = 2.0

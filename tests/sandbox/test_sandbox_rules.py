@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import _totp, scenarios
-from helpers.sandbox.root import RootLayer, RootState, otpauth_uri, password_problems, qr_png
+from helpers.sandbox.root import RootLayer, otpauth_uri, password_problems, qr_png, root_user
 from tests.sandbox_support import client, code_of, keys_client, private_sandbox
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -66,16 +66,15 @@ def test_password_policy_sentences_name_the_rule():
 
 def test_root_report_row_has_aws_values():
     layer = RootLayer(app=None, account_id="381492058731", token="t", enable_auth=None, disable_auth=None)
-    layer.root = RootState()
-    row = next(csv.reader(io.StringIO(layer.root_report_row())))
+    row = next(csv.reader(io.StringIO(root_user.report_row(layer))))
     assert len(row) == 22
     assert row[:2] == ["<root_account>", "arn:aws:iam::381492058731:root"]
     assert row[3] == "not_supported" and row[5] == "not_supported" and row[6] == "not_supported"
     assert row[7:9] == ["false", "false"] and row[9:13] == ["N/A"] * 4
-    key = layer.create_root_key()
-    row = next(csv.reader(io.StringIO(layer.root_report_row())))
+    key = root_user.create_key(layer)
+    row = next(csv.reader(io.StringIO(root_user.report_row(layer))))
     assert row[8] == "true" and row[9] != "N/A" and row[10] == "N/A"
-    assert key.secret not in layer.root_report_row() and key.secret not in repr(key)
+    assert key.secret not in root_user.report_row(layer) and key.secret not in repr(key)
 
 
 def test_qr_png_encodes_the_otpauth_uri():

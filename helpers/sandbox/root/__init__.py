@@ -25,12 +25,12 @@ Modules, each one job:
 - ``console_api``: the token-protected ``/_sandbox/`` endpoints.
 """
 
-from helpers.sandbox.root_pkg.iam_rules import password_problems
-from helpers.sandbox.root_pkg.layer import RootLayer
-from helpers.sandbox.root_pkg.mfa import ROOT_MFA_NAME, otpauth_uri, qr_png
-from helpers.sandbox.root_pkg.root_user import ROOT_SELF_ACTIONS
-from helpers.sandbox.root_pkg.state import AccountState, RootKey, RootState
-from helpers.sandbox.root_pkg.wire import TOKEN_HEADER, ApiError, Request
+from helpers.sandbox.root.iam_rules import password_problems
+from helpers.sandbox.root.layer import RootLayer
+from helpers.sandbox.root.mfa import ROOT_MFA_NAME, otpauth_uri, qr_png
+from helpers.sandbox.root.root_user import ROOT_SELF_ACTIONS
+from helpers.sandbox.root.state import AccountState, RootKey, RootState
+from helpers.sandbox.root.wire import TOKEN_HEADER, ApiError, Request
 
 __all__ = [
     "ROOT_MFA_NAME",

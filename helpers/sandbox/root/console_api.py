@@ -12,13 +12,12 @@ from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg import sessions
-from helpers.sandbox.root_pkg import mfa, root_user
-from helpers.sandbox.root_pkg.state import RootKey, iso
-from helpers.sandbox.root_pkg.wire import ApiError, json_answer, token_ok
+from helpers.sandbox.root import mfa, root_user, sessions
+from helpers.sandbox.root.state import RootKey, iso
+from helpers.sandbox.root.wire import ApiError, json_answer, token_ok
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 
 def answer(layer: RootLayer, environ: dict, path: str, body: bytes) -> tuple[str, list, bytes, str]:

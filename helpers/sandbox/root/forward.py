@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg import lag, sessions
-from helpers.sandbox.root_pkg import iam_rules, mfa, rewrites
-from helpers.sandbox.root_pkg.wire import ApiError, Request, Response, error, is_form, ok, unescape, xml_text
+from helpers.sandbox.root import iam_rules, lag, mfa, rewrites, sessions
+from helpers.sandbox.root.wire import ApiError, Request, Response, error, is_form, ok, unescape, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 
 def as_user(layer: RootLayer, req: Request) -> Response:

@@ -11,12 +11,12 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg import mfa, policy
-from helpers.sandbox.root_pkg.signing import user_names, user_of_key
-from helpers.sandbox.root_pkg.wire import ApiError, Request, Response, ok, xml_all, xml_text
+from helpers.sandbox.root import mfa, policy
+from helpers.sandbox.root.signing import user_names, user_of_key
+from helpers.sandbox.root.wire import ApiError, Request, Response, ok, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 USER_NAME_RE = re.compile(r"^[\w+=,.@-]+$", re.ASCII)  # AWS's \w is ASCII only
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg.wire import Request, invalid_token, ok, raw
+from helpers.sandbox.root.wire import Request, invalid_token, ok, raw
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 REPORT_REUSE_SECONDS = 4 * 3600
 

@@ -21,10 +21,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 from helpers.sandbox import persist
-from helpers.sandbox.root_pkg import lag, sessions
-from helpers.sandbox.root_pkg import console_api, forward, root_user
-from helpers.sandbox.root_pkg.state import AccountState, RootKey, wall_now
-from helpers.sandbox.root_pkg.wire import (
+from helpers.sandbox.root import console_api, forward, lag, root_user, sessions
+from helpers.sandbox.root.state import AccountState, RootKey, wall_now
+from helpers.sandbox.root.wire import (
     ApiError,
     Request,
     Response,

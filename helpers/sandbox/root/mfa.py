@@ -13,12 +13,12 @@ from urllib.parse import quote
 import segno
 
 from helpers.sandbox import _totp
-from helpers.sandbox.root_pkg import policy
-from helpers.sandbox.root_pkg.signing import user_of_key
-from helpers.sandbox.root_pkg.wire import ApiError, Request, Response, ok, xml_text
+from helpers.sandbox.root import policy
+from helpers.sandbox.root.signing import user_of_key
+from helpers.sandbox.root.wire import ApiError, Request, Response, ok, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 ROOT_MFA_NAME = "root-account-mfa-device"
 

@@ -21,10 +21,10 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from helpers.sandbox.root_pkg.wire import Request, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import Request, unescape, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 MFA_PRESENT = "aws:MultiFactorAuthPresent"
 
@@ -98,7 +98,9 @@ def user_documents(layer: RootLayer, name: str) -> list[dict]:
     def inline(kind: str, owner: str) -> None:
         _s, body = layer.moto_query("iam", f"List{kind}Policies", {f"{kind}Name": owner})
         for policy in xml_all(body, "member"):
-            _s, doc = layer.moto_query("iam", f"Get{kind}Policy", {f"{kind}Name": owner, "PolicyName": unescape(policy)})
+            _s, doc = layer.moto_query(
+                "iam", f"Get{kind}Policy", {f"{kind}Name": owner, "PolicyName": unescape(policy)}
+            )
             documents.append(xml_text(doc, "PolicyDocument") or "")
 
     _s, body = layer.moto_query("iam", "ListAttachedUserPolicies", {"UserName": name})

@@ -8,13 +8,12 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg import lag
-from helpers.sandbox.root_pkg import iam_rules, mfa, root_user
-from helpers.sandbox.root_pkg.state import iso
-from helpers.sandbox.root_pkg.wire import Request, unescape, xml_all, xml_text
+from helpers.sandbox.root import iam_rules, lag, mfa, root_user
+from helpers.sandbox.root.state import iso
+from helpers.sandbox.root.wire import Request, unescape, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 
 def after(layer: RootLayer, req: Request, payload: bytes) -> bytes:

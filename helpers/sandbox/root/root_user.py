@@ -13,13 +13,13 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
-from helpers.sandbox.root_pkg import lag, sessions
-from helpers.sandbox.root_pkg.signing import require_signature
-from helpers.sandbox.root_pkg.state import RootKey, iso, new_key_id, new_secret
-from helpers.sandbox.root_pkg.wire import ApiError, Request, Response, invalid_token, ok
+from helpers.sandbox.root import lag, sessions
+from helpers.sandbox.root.signing import require_signature
+from helpers.sandbox.root.state import RootKey, iso, new_key_id, new_secret
+from helpers.sandbox.root.wire import ApiError, Request, Response, invalid_token, ok
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 MAX_KEYS = 2
 REPORT_DATE = "%Y-%m-%dT%H:%M:%S+00:00"
@@ -117,7 +117,10 @@ def _delete_access_key(layer: RootLayer, req: Request) -> Response:
 
 def _get_user(layer: RootLayer, req: Request) -> Response:
     created = iso(layer.account.root.created)
-    return ok(req, f"<User><UserId>{layer.account_id}</UserId><Arn>{arn(layer)}</Arn><CreateDate>{created}</CreateDate></User>")
+    return ok(
+        req,
+        f"<User><UserId>{layer.account_id}</UserId><Arn>{arn(layer)}</Arn><CreateDate>{created}</CreateDate></User>",
+    )
 
 
 def _list_mfa_devices(layer: RootLayer, req: Request) -> Response:

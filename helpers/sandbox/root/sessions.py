@@ -32,13 +32,13 @@ from urllib.parse import urlencode
 import pyotp
 
 from helpers.sandbox import _totp
-from helpers.sandbox.root_pkg import policy
-from helpers.sandbox.root_pkg.signing import require_signature, signature_ok
-from helpers.sandbox.root_pkg.state import RootKey, new_key_id, new_secret
-from helpers.sandbox.root_pkg.wire import ApiError, Request, invalid_token, ok, unescape, xml_all, xml_text
+from helpers.sandbox.root import policy
+from helpers.sandbox.root.signing import require_signature, signature_ok
+from helpers.sandbox.root.state import RootKey, new_key_id, new_secret
+from helpers.sandbox.root.wire import ApiError, Request, invalid_token, ok, unescape, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 ROOT = "<root>"
 LOGIN_HOURS = 12  # what `aws login` hands the CLI lasts up to 12 hours

@@ -11,10 +11,10 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from helpers.sandbox.root_pkg.wire import ApiError, Request, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, unescape, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from helpers.sandbox.root_pkg.layer import RootLayer
+    from helpers.sandbox.root.layer import RootLayer
 
 
 def signature_ok(req: Request, secret: str) -> bool:
