@@ -132,6 +132,16 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
+# "Not allowed" as each protocol spells it: IAM, STS and S3 say AccessDenied, JSON-protocol services
+# AccessDeniedException, EC2 UnauthorizedOperation. One set, so every reader treats a refusal alike.
+DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+
+
+def is_access_denied(exc: BaseException) -> bool:
+    """Whether AWS refused *exc*'s call for want of a permission (a ``ClientError`` with a denied code)."""
+    return error_code(exc) in DENIED_CODES
+
+
 def _detail(exc: ClientError) -> str:
     message = exc.response.get("Error", {}).get("Message") or ""
     found = _SAFE_DETAIL.findall(message)
@@ -227,7 +237,7 @@ def explain(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, ClientError):
         code = error_code(exc) or "Unknown"
-        if code in ("AccessDenied", "AccessDeniedException") and not _detail(exc):
+        if code in DENIED_CODES and not _detail(exc):
             operation = getattr(exc, "operation_name", None)
             if operation:
                 return (
@@ -252,8 +262,8 @@ def explain(exc: BaseException) -> str:
         url = _without_userinfo(str(exc.kwargs.get("endpoint_url", "")))
         if _local(url):
             return (
-                f"Nothing answers at {url}: the practice account is not running. Start it with `make lab` "
-                "(or `python -m helpers.sandbox start` in a terminal), then run the cell again."
+                f"Nothing answers at {url}: the practice account is not running. Run the cell again, which "
+                "starts it (or start it with `make lab`)."
             )
         return (
             f"Could not reach {url or 'the account endpoint'}: check your network connection (and a proxy "

@@ -2,7 +2,7 @@
 
 `make lab` (scripts/lab.py), the browser tests' JupyterLab (tests/browser_support.py) and the
 workshop hub (deploy/jupyterhub/jupyterhub_config.py) all start JupyterLab with ``lesson_env()``, so
-that in a JupyterLab terminal ``python -m helpers.status``, ``python -m helpers.sandbox status`` and
+that in a JupyterLab terminal ``python -m helpers.status``, the practice account's own commands and
 ``aws --version`` run the lesson's own Python and AWS CLI, as notebook 05 and the README write them.
 """
 

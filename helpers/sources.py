@@ -60,6 +60,8 @@ class PracticeHooks(Protocol):
     ``reset_to(checkpoint)``: rebuild the account (and its profiles) as at that checkpoint; one sentence back.
     ``owner_session()``: a context manager yielding a boto3 Session with the account owner's rights for the
     block's duration (notebook 06's teardown), or None when the source cannot offer one.
+    ``running()``: True when the account answers now, found without starting it (the workshop's room board);
+    a source that is always there need not offer it.
     """
 
     def console_stand_in(self, step: str, **context: Any) -> Any: ...
@@ -69,6 +71,8 @@ class PracticeHooks(Protocol):
     def reset_to(self, checkpoint: str) -> str: ...
 
     def owner_session(self) -> AbstractContextManager[Any] | None: ...
+
+    def running(self) -> bool: ...
 
 
 class YourAwsFiles:
@@ -129,3 +133,8 @@ def available_sources() -> dict[str, AccountSource]:
     builtin = YourAwsFiles()
     found.setdefault(builtin.key, builtin)
     return found
+
+
+def practice_source() -> AccountSource | None:
+    """The first account source that is a practice account (the workshop's room board uses it), or None."""
+    return next((source for source in available_sources().values() if source.practice), None)

@@ -1,11 +1,11 @@
 """The room board: one row per learner on the workshop hub, read as that learner (never as root).
 
 For each Unix user the hub created (group aml-learners), :func:`read_row` runs a short probe *as that
-learner* (helpers.room.learners.run_as): is their practice account up, which notebook their account
-is ready for (helpers.progress, with "done" after the clean-up), when their notebooks or state
-last changed, and the last error in the notebook they saved last. The probe's answer is checked
+learner* (helpers.room.learners.run_as): is their practice account up (the account source's
+``running`` hook, see helpers.sources.PracticeHooks), which notebook their account is ready for
+(helpers.progress, with "done" after the clean-up), when their notebooks or state last changed, and the last error in the notebook they saved last. The probe's answer is checked
 field by field: a learner can at most garble their own row. :func:`put_at` puts one learner at the
-start of notebook NN, as that learner, touching no one else.
+start of notebook NN, as that learner, through the source's ``reset_to`` hook, touching no one else.
 Plain functions, no widgets: ``python -m helpers.room`` prints the board.
 """
 
@@ -22,7 +22,7 @@ from helpers.room import learners
 # Run as the learner, with their HOME and state folder. It reads the account only when the practice
 # account is already up (reading would otherwise start one for a learner who went home).
 PROBE = r"""
-import json, os, subprocess, sys
+import json, os
 from pathlib import Path
 home = Path.home()
 newest = 0.0
@@ -31,8 +31,9 @@ for folder in (home / "notebooks", Path(os.environ["AML_WALKTHROUGH_HOME"])):
         newest = max([newest, *(p.stat().st_mtime for p in folder.iterdir())])
     except OSError:
         pass
-status = [sys.executable, "-m", "helpers.sandbox", "status"]
-up = subprocess.run(status, capture_output=True, timeout=30).returncode == 0
+from helpers.sources import practice_source
+running = getattr(practice_source(), "running", None)
+up = bool(callable(running) and running())
 row = {"up": up, "active": newest}
 # The last error shown in the notebook saved most recently (JupyterLab saves every two minutes).
 saved = sorted((home / "notebooks").glob("*.ipynb"), key=lambda p: p.stat().st_mtime)
@@ -49,6 +50,22 @@ if up:
     here = progress.you_are_here()
     row.update(stage=here.stage, evidence=here.evidence)
 print(json.dumps(row))
+"""
+
+# Run as the learner: their practice account as at the start of notebook argv[1], through the account
+# source's reset_to hook; one sentence back, or the reason on stderr.
+PUT = r"""
+import sys
+from helpers.errors import WalkthroughError
+from helpers.sources import practice_source
+try:
+    source = practice_source()
+    if source is None:
+        raise WalkthroughError("This learner's lesson has no practice account to reset.")
+    print(source.reset_to(sys.argv[1]))
+except WalkthroughError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(1)
 """
 
 STAGES = {"01", "02", "03", "04", "05", "06", "done"}
@@ -147,7 +164,7 @@ def put_at(learner: str, notebook: str, timeout: float = 120) -> str:
         raise ValueError(f"Choose a notebook from 00 to 06, not {notebook!r}.")
     done = learners.run_as(
         unix_name_of(learner),
-        [learners.learner_python(), "-m", "helpers.sandbox", "reset", "--at", nn],
+        [learners.learner_python(), "-c", PUT, nn],
         timeout=timeout,
     )
     said = (done.stdout + done.stderr).strip()
