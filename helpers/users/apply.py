@@ -16,8 +16,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
-from helpers.errors import WalkthroughError, error_code, explain
-from helpers.names import CIS_PASSWORD_POLICY
+from helpers.errors import WalkthroughError, error_code, explain, is_access_denied
+from helpers.names import CIS_PASSWORD_POLICY, ROOT_PROFILE
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.users.passwords import Secret, generate_password, password_problems
@@ -76,10 +76,10 @@ def explain_step_error(exc: BaseException, verb: str, kind: str) -> str:
     code = error_code(exc)
     base = explain(exc)
     permission = PERMISSIONS.get((verb, kind), "IAM write permissions")
-    if code in ("AccessDenied", "AccessDeniedException"):
+    if is_access_denied(exc):
         return (
             f"{base} This needs {permission}. The root user has it: run this cell with profile "
-            "'root-keys' (notebook 01), or ask whoever administers the account."
+            f"'{ROOT_PROFILE}' (notebook 01), or ask whoever administers the account."
         )
     if code == "LimitExceeded" and kind == "access key":
         return f"{base} Rotate the key instead (aml.users.plan_key_rotation) so there are never three."

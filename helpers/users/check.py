@@ -8,12 +8,10 @@ import boto3
 from botocore.exceptions import ClientError
 
 from helpers import aws
-from helpers.errors import error_code
+from helpers.errors import error_code, is_access_denied
 from helpers.names import ROOT_PROFILE
 from helpers.sources import AwsFiles
 from helpers.users.profiles import read_profile_key_id
-
-DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def _try(action: str, expected: bool, call, ok_detail: str) -> Capability:
         answer = call()
     except ClientError as exc:
         code = error_code(exc)
-        if code in DENIED:
+        if is_access_denied(exc):
             return Capability(action, expected, False, f"AWS answered {code}: AML@Packt lacks that permission.")
         return Capability(action, expected, True, f"AWS accepted the permission but answered {code}.")
     return Capability(action, expected, True, ok_detail.format(answer=answer))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from botocore.exceptions import ClientError
 
 from helpers import account, aws
-from helpers.errors import WalkthroughError, error_code, explain
+from helpers.errors import DENIED_CODES, WalkthroughError, error_code, explain
 from helpers.names import USER_NAME, USER_PROFILE
 from helpers.sources import AwsFiles
 from helpers.users.passwords import Secret
@@ -17,7 +17,7 @@ from helpers.users.profiles import read_profile_key_id, write_key_profile
 
 # A new key is refused with these for a few seconds on AWS while it propagates (IAM is eventually consistent).
 LIVE_TIMEOUT = 60.0  # about a minute: on AWS a new key usually works within seconds, sometimes much later
-NOT_YET_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AccessDenied"}
+NOT_YET_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", *DENIED_CODES}
 
 
 def wait_until_live(
