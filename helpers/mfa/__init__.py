@@ -8,7 +8,6 @@ here: the forms are in ``helpers.ui.mfa_form``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from helpers import account as account_logic
@@ -17,11 +16,11 @@ from helpers.identity import Identity, who_am_i
 from helpers.mfa import clock, codes, devices, policies, verify
 from helpers.mfa.clock import ClockCheck
 from helpers.mfa.verify import RootMfaCheck
+from helpers.notice import Notice
 
 __all__ = [
     "ROOT_CONSOLE_STEPS",
     "ClockCheck",
-    "Note",
     "RootMfaCheck",
     "caller",
     "check_root_mfa",
@@ -67,26 +66,13 @@ def sentence(exc: BaseException) -> str:
     return explain(exc)
 
 
-@dataclass(frozen=True)
-class Note:
-    """A sentence for a notebook cell, shown as text rather than as a repr."""
-
-    text: str
-
-    def _repr_markdown_(self) -> str:
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text
-
-
 @cell_guard
-def clock_check(profile: str | None = None) -> ClockCheck | Note:
+def clock_check(profile: str | None = None) -> ClockCheck | Notice:
     """Compare this computer's clock with the account's (warns beyond 30 s), notebook 04."""
     try:
         return clock.check_clock(_session(profile))
     except Exception as exc:  # a sentence in the cell, never a traceback
-        return Note(f"The clock could not be compared: {sentence(exc)}")
+        return Notice(f"The clock could not be compared: {sentence(exc)}", ok=False)
 
 
 def caller(profile: str | None = None) -> tuple[Any, Identity]:

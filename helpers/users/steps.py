@@ -5,38 +5,18 @@ These take the chosen account from ``helpers.account`` so a notebook cell is a s
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
-
 import pandas as pd
 
 from helpers import account as account_logic
 from helpers.errors import cell_guard
 from helpers.names import GROUP_NAME, USER_NAME, USER_PROFILE
+from helpers.notice import Notice
 from helpers.tables import learner_table
 from helpers.users.apply import explain_step_error
 from helpers.users.check import check_capabilities
 from helpers.users.observe import observe
 from helpers.users.policies import SERVICES
 from helpers.users.switching import switch_to_profile
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One sentence for a cell's output (what happened, or what went wrong and what to do)."""
-
-    text: str
-    ok: bool = True
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def _repr_html_(self) -> str:
-        colour = "#2e7d32" if self.ok else "#c62828"
-        return (
-            f"<p class='aml-users-notice' style='border-left:4px solid {colour};padding-left:0.5em'>"
-            f"{html.escape(self.text)}</p>"
-        )
 
 
 @cell_guard

@@ -121,13 +121,14 @@ def test_require_mfa_policy_denies_when_mfa_is_absent():
 
 def test_clock_check_without_a_profile_is_a_sentence(monkeypatch):
     from helpers import account, mfa
+    from helpers.notice import Notice
     from helpers.sources import YourAwsFiles
 
     monkeypatch.setattr(account, "current_account", lambda: account.Account(YourAwsFiles(), None))
     note = mfa.clock_check()
-    assert isinstance(note, mfa.Note)
+    assert isinstance(note, Notice) and not note.ok
     assert str(note).startswith("The clock could not be compared: No profile is active yet.")
-    assert note._repr_markdown_() == str(note)
+    assert "No profile is active yet." in note._repr_html_()
 
 
 def test_a_clock_ten_minutes_slow_is_diagnosed_even_when_a_new_code_starts_meanwhile():
