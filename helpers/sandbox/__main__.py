@@ -11,6 +11,7 @@ import shlex
 import sys
 
 from helpers.errors import WalkthroughError
+from helpers.sandbox import console, files, scenarios, server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,8 +57,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code."""
     args = _parser().parse_args(argv)
-    from helpers.sandbox import files, scenarios, server
-
     try:
         if args.command == "start":
             info = server.start(port=args.port)
@@ -69,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
             if args.mfa_sessions is not None:
                 changes["mfa_sessions"] = args.mfa_sessions == "on"
             if changes:
-                from helpers.sandbox import console
-
                 now = console.options(**changes)
                 lag_text = f"lags {now['lag']:g} s like AWS" if now.get("lag") else "does not lag"
                 mfa_text = "needs" if now.get("mfa_sessions") else "does not need"

@@ -20,6 +20,12 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from helpers.sandbox import files
+from helpers.sandbox.persist import write_bytes_atomic
+from helpers.sandbox.root import RootLayer
+from helpers.sandbox.root.sessions import options_from_env
+from helpers.textfiles import write_atomic
+
 PORT_TAKEN_EXIT = 3
 LOG_LIMIT = 1024 * 1024  # the log is cut at 1 MiB; the previous MiB stays in server.log.1
 
@@ -66,8 +72,6 @@ class CappedStderrHandler(logging.StreamHandler):
             pass
 
     def _keep_old_copy(self, fd: int) -> None:
-        from helpers.sandbox.persist import write_bytes_atomic
-
         with open(f"/proc/self/fd/{fd}", "rb") as current:  # the file itself, whatever its name
             data = current.read()
         write_bytes_atomic(self.log_path.with_name(self.log_path.name + ".1"), data)
@@ -95,10 +99,6 @@ def main(argv: list[str] | None = None) -> int:
     from moto.core import disable_iam_authentication, enable_iam_authentication
     from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
-
-    from helpers.sandbox import files
-    from helpers.sandbox.root import RootLayer
-    from helpers.textfiles import write_atomic
 
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     app = RootLayer(
@@ -131,8 +131,6 @@ def main(argv: list[str] | None = None) -> int:
 
     app.warm_up()
     state, problem = app.restore()  # before serving: no request ever sees a half-restored account
-    from helpers.sandbox.root.sessions import options_from_env
-
     app.options.update(options_from_env())  # AML_SANDBOX_LAG / AML_SANDBOX_MFA_SESSIONS override the saved ones
     log.info("saved state: %s%s", state, f" ({problem})" if problem else "")
 
