@@ -4,6 +4,12 @@ Everything here happens in ``pytest_configure``: nbval starts notebook kernels w
 collects, before any fixture runs, and kernels inherit this process's environment. So the
 environment is made safe (no route to a real AWS account) and the practice account is
 started before anything else.
+
+Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) each worker process runs this
+too, so every worker has its own run folder, state folder and practice account (own port); the
+controller process, which runs no test, starts none. The notebooks form one work unit (see
+``pytest_xdist_make_scheduler``): each depends on the state the previous one leaves, so one worker
+runs them all, in file-name order.
 """
 
 from __future__ import annotations
@@ -70,9 +76,17 @@ def _start_practice_account() -> None:
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(files.credentials_file)
 
 
+def is_xdist_controller(config: pytest.Config) -> bool:
+    """True in the process that hands tests to xdist workers (it runs none itself)."""
+    if hasattr(config, "workerinput"):
+        return False
+    return bool(getattr(config.option, "numprocesses", None))  # -n 0 (or -p no:xdist): no workers, no controller
+
+
 def pytest_configure(config: pytest.Config) -> None:
     global _RUN_DIR
-    _RUN_DIR = Path(tempfile.mkdtemp(prefix="aml-test-run-"))
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    _RUN_DIR = Path(tempfile.mkdtemp(prefix=f"aml-test-run-{worker}-" if worker else "aml-test-run-"))
     # Removed at exit, after IPython (imported later, so its atexit hook runs first) has closed its history.
     atexit.register(shutil.rmtree, _RUN_DIR, ignore_errors=True)
     isolate_environment(_RUN_DIR)
@@ -80,10 +94,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # lesson as before. Tests of the learner's clicks unset it (monkeypatch), and the browser harness
     # starts JupyterLab without it unless a test asks for it (tests/browser_support.py).
     os.environ["AML_WALKTHROUGH_AUTO"] = "1"
-    _start_practice_account()
+    if not is_xdist_controller(config):
+        _start_practice_account()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if is_xdist_controller(config):
+        return
     try:
         from helpers.sandbox import server
 
@@ -101,8 +118,39 @@ def _kind(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """Unit tests first, then the notebooks in file-name order (one lesson), then the browser."""
+    """Unit tests first, then the notebooks in file-name order (one lesson), then the browser.
+
+    Under xdist (``make test``) the same order holds on every worker: see ``pytest_xdist_make_scheduler``.
+    """
     items.sort(key=lambda item: (_kind(item), str(item.path) if _kind(item) == 1 else ""))
+
+
+# The work unit holding every notebook cell: one worker runs the whole lesson, in order.
+LESSON_UNIT = "lesson"
+
+
+def lesson_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: all notebook cells share one; every other test is its own."""
+    return LESSON_UNIT if nodeid.split("::", 1)[0].endswith(".ipynb") else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called in its controller process only
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Hand out tests one by one, except the notebooks: their cells go to one worker together.
+
+    (xdist's own ``xdist_group`` mark does not group under pytest 9, which no longer reads the node ID
+    xdist rewrites.) The lesson is the largest unit, so xdist hands it out first (``--loadscope-reorder``,
+    its default); the other tests follow in collection order, so on each worker the browser tests come last.
+    """
+    if config.getvalue("dist") not in ("load", "loadgroup", "loadscope"):
+        return None  # another mode asked for by name (each, worksteal, ...): xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LessonScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return lesson_unit(nodeid)
+
+    return LessonScheduling(config, log)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
