@@ -5,8 +5,12 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Notebooks run in file-name order, each in a fresh kernel; a hung cell fails after 120 s.
-PYTEST_ARGS ?= tests notebooks --nbval-lax --nbval-cell-timeout=120
+# WORKERS pytest-xdist processes share the tests, each with its own practice account (conftest.py); the
+# notebooks' cells stay together on one worker, in file-name order, each notebook in a fresh kernel; a hung
+# cell fails after 120 s. Much of a test's time is spent waiting on kernels and browsers, so more workers
+# than cores pays. WORKERS=0 runs everything in one process, as `pytest` does with no -n.
+WORKERS ?= 4
+PYTEST_ARGS ?= tests notebooks --nbval-lax --nbval-cell-timeout=120 -n $(WORKERS)
 
 .PHONY: lab test bench stop hub lint format strip lock help
 
@@ -24,6 +28,7 @@ lab: $(STAMP)
 	@$(PY) scripts/lab.py
 
 test: $(STAMP)
+	@echo "set-up: $$(cat $(VENV)/.setup-seconds 2>/dev/null || echo '?') s (scripts/bootstrap.sh: .venv and the pinned install)"
 	@bash scripts/ensure-browser.sh
 	@bash scripts/ensure-axe.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -49,6 +54,6 @@ format: $(STAMP)
 strip: $(STAMP)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
-# Re-pin: edit requirements.in, then `make lock` (needs uv in the venv: pip install uv).
+# Re-pin: edit requirements.in, then `make lock` (uv is pinned in the lock, so it is in the venv).
 lock: $(STAMP)
 	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --no-header requirements.in -o requirements.lock

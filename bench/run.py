@@ -63,6 +63,7 @@ def main() -> int:
     print(f"make bench  (state: {run_dir})\n")
     figures: dict[str, dict] = {}
     for name in (
+        "setup_bench",
         "prose_bench",
         "sandbox_bench",
         "persistence_bench",
