@@ -1,8 +1,9 @@
 """The whole lesson, headless, in a private state folder: its own practice account, notebooks, snapshots.
 
-Used by the issue-9 tests (secrets, bad input, faults, re-runs). A ``Practice`` is a state folder
-with its own sandbox process; notebooks run with nbclient in kernels whose environment points at
-that folder only, so nothing here touches the suite's shared practice account.
+Used by the notebook tests (tests/notebooks). A ``Practice`` is a state folder with its own sandbox
+process; notebooks run with nbclient (``execute``) in kernels whose environment points at that folder
+only, so nothing here touches the suite's shared practice account. ``execute`` without an environment
+runs a notebook against the run's (the worker's) shared practice account instead.
 """
 
 from __future__ import annotations
@@ -208,8 +209,12 @@ def file_bytes(p: Practice) -> dict[str, bytes]:
     return out
 
 
-def run_notebook(path: Path, p: Practice, timeout: int = 180):
-    """Execute *path* headless with widget state saved (as a learner with "save widget state" on)."""
+def execute(path: Path, env: dict[str, str] | None = None, timeout: int = 120):
+    """Run All of *path* headless in a fresh kernel, widget state saved (as a learner with "save widget state" on).
+
+    *env*: the kernel's environment (default: this process's, so the run's shared practice account). Returns the
+    executed notebook; read it with ``errors_of``, ``outputs_of``, ``printed_in_widgets``, ``widget_htmls``.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -221,8 +226,55 @@ def run_notebook(path: Path, p: Practice, timeout: int = 180):
         store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(env=p.env())  # the kernel sees this practice account only
+    if env is None:
+        client.execute()
+    else:
+        client.execute(env=env)
     return nb
+
+
+def run_notebook(path: Path, p: Practice, timeout: int = 180):
+    """Execute *path* headless in a kernel that sees the practice account *p* only."""
+    return execute(path, p.env(), timeout)
+
+
+def outputs_of(nb, html: bool = False) -> list[str]:
+    """Each cell output's text (a stream's text, else its text/plain; with *html* its text/html as well).
+
+    Fails the test when any cell raised, even one tagged raises-exception: a Run All that completes raises nothing.
+    """
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", out
+            found.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
+            if html:
+                found.append(out.get("data", {}).get("text/html", ""))
+    return found
+
+
+def widget_models(nb) -> dict:
+    """The saved widget state: model ID -> model (its ``state`` holds ``_model_name``, ``value``, ``outputs``)."""
+    return nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+
+
+def printed_in_widgets(nb) -> list[str]:
+    """Texts printed into Output widgets."""
+    return [
+        o.get("text", "")
+        for model in widget_models(nb).values()
+        if model.get("state", {}).get("_model_name") == "OutputModel"
+        for o in model["state"].get("outputs", [])
+    ]
+
+
+def widget_htmls(nb) -> list[str]:
+    """HTML widgets' values (forms show their results in one, helpers.ui.result; plan tables too)."""
+    return [
+        model["state"].get("value") or ""
+        for model in widget_models(nb).values()
+        if model.get("state", {}).get("_model_name") == "HTMLModel"
+    ]
 
 
 def errors_of(nb) -> list[str]:
@@ -239,9 +291,8 @@ def errors_of(nb) -> list[str]:
 
 def widget_texts(nb) -> str:
     """Everything the saved widget state shows: Output widgets' texts, HTML/Label values, text fields."""
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     parts = []
-    for model in state.values():
+    for model in widget_models(nb).values():
         st = model.get("state", {})
         for out in st.get("outputs", []) or []:
             parts.append(out.get("text", "") or "")

@@ -13,6 +13,7 @@ from helpers.cleanup import notebook
 from helpers.errors import WalkthroughError
 from helpers.sandbox import files
 from helpers.ui.cleanup_form import clean_up_form
+from tests import lesson_support as ls
 from tests.sandbox_support import private_sandbox
 
 
@@ -104,32 +105,13 @@ def test_real_account_path_reads_as_aml_packt_and_acts_only_as_an_administrator(
 
 # --- the notebook itself, headless, against the run's shared practice account ----------------------
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "06-clean-up.ipynb"
+NOTEBOOK = ls.ROOT / "notebooks" / "06-clean-up.ipynb"
 
 
 def run_notebook() -> tuple[str, str]:
     """(every cell's text output, every widget's printed text and HTML) of one headless Run All."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
-    texts, printed = [], []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            assert out.get("output_type") != "error", out
-            texts.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
-            texts.append(out.get("data", {}).get("text/html", ""))
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    for model in state.values():
-        st = model.get("state", {})
-        if st.get("_model_name") == "OutputModel":
-            printed += [o.get("text", "") for o in st.get("outputs", [])]
-        if st.get("_model_name") == "HTMLModel":  # the plan table
-            printed.append(st.get("value", ""))
-    return "\n".join(texts), "\n".join(printed)
+    nb = ls.execute(NOTEBOOK)
+    return "\n".join(ls.outputs_of(nb, html=True)), "\n".join(ls.printed_in_widgets(nb) + ls.widget_htmls(nb))
 
 
 @pytest.mark.parametrize("start", ["06", "03", "00"])

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01-set-up-credentials.ipynb"
+from tests import lesson_support as ls
+
+NOTEBOOK = ls.ROOT / "notebooks" / "01-set-up-credentials.ipynb"
 
 
 def run_notebook() -> nbformat.NotebookNode:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    return nb
+    return ls.execute(NOTEBOOK)
 
 
 def said(nb: nbformat.NotebookNode, source: str) -> str:

@@ -5,41 +5,21 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "04-mfa.ipynb"
+from tests import lesson_support as ls
+
+NOTEBOOK = ls.ROOT / "notebooks" / "04-mfa.ipynb"
 BASE32_RUN = re.compile(r"[A-Z2-7]{32,}")  # a TOTP seed: AWS's are 32 to 64 Base32 characters
 
 
 def run_notebook() -> tuple[str, str, str]:
     """(cell outputs, texts printed into widgets, every widget's state) of one headless run, as text."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
-    outputs = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            assert out.get("output_type") != "error", out
-            outputs.append(json.dumps(out))
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    printed = [
-        o.get("text", "")
-        for model in state.values()
-        if model.get("state", {}).get("_model_name") == "OutputModel"
-        for o in model["state"].get("outputs", [])
-    ]
+    nb = ls.execute(NOTEBOOK)
+    ls.outputs_of(nb)  # no cell raised
+    outputs = [json.dumps(out) for cell in nb.cells for out in cell.get("outputs", [])]
     # Forms show their results in a ResultBox (an HTML widget): its text, tags removed.
-    printed += [
-        html.unescape(re.sub(r"<[^>]+>", " ", model["state"].get("value") or ""))
-        for model in state.values()
-        if model.get("state", {}).get("_model_name") == "HTMLModel"
-    ]
-    return "\n".join(outputs), "\n".join(printed), json.dumps(state)
+    printed = ls.printed_in_widgets(nb) + [html.unescape(re.sub(r"<[^>]+>", " ", v)) for v in ls.widget_htmls(nb)]
+    return "\n".join(outputs), "\n".join(printed), json.dumps(ls.widget_models(nb))
 
 
 def test_notebook_04_headless_then_again(tmp_path, monkeypatch):

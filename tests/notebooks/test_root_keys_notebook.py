@@ -7,32 +7,16 @@ raising; this test reads the widgets and the account itself.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "03-delete-root-keys.ipynb"
+from tests import lesson_support as ls
+
+NOTEBOOK = ls.ROOT / "notebooks" / "03-delete-root-keys.ipynb"
 
 
 def run_notebook() -> tuple[str, str]:
     """(plain-text results, widget HTML) of one headless run; fails on any error output."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
-    results, htmls = [], []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            assert out.get("output_type") != "error", out
-            results.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    for model in state.values():
-        st = model.get("state", {})
-        if st.get("_model_name") == "HTMLModel":
-            htmls.append(st.get("value", ""))
-    return "\n".join(results), "\n".join(htmls)
+    nb = ls.execute(NOTEBOOK)
+    return "\n".join(ls.outputs_of(nb)), "\n".join(ls.widget_htmls(nb))
 
 
 def test_notebook_03_headless_then_again(monkeypatch):

@@ -9,36 +9,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "02-create-aml-packt.ipynb"
+from tests import lesson_support as ls
+
+NOTEBOOK = ls.ROOT / "notebooks" / "02-create-aml-packt.ipynb"
 
 
 def run_notebook() -> tuple[list[str], list[str], str]:
     """(plain-text results, texts printed into widgets, widget HTML) of one headless run."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
-    results, printed, htmls = [], [], []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            assert out.get("output_type") != "error", out
-            results.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    for model in state.values():
-        st = model.get("state", {})
-        if st.get("_model_name") == "OutputModel":
-            printed += [o.get("text", "") for o in st.get("outputs", [])]
-        if st.get("_model_name") == "HTMLModel":
-            htmls.append(st.get("value", ""))
-    return results, printed, "\n".join(htmls)
+    nb = ls.execute(NOTEBOOK)
+    return ls.outputs_of(nb), ls.printed_in_widgets(nb), "\n".join(ls.widget_htmls(nb))
 
 
 def test_notebook_02_headless_then_again(tmp_path, monkeypatch):
     from helpers import account, aws, users
+    from helpers.credentials.profiles import saved_key_id
     from helpers.sandbox import scenarios
 
     monkeypatch.setenv("AML_WALKTHROUGH_HOME", os.environ["AML_WALKTHROUGH_HOME"])
@@ -52,7 +36,7 @@ def test_notebook_02_headless_then_again(tmp_path, monkeypatch):
         assert "UNEXPECTED" not in "\n".join(results) and "refused" in "\n".join(results)
         assert account.current_account().profile == "aml-packt"
         files = account.current_account().files()
-        key_id = users.profiles.read_profile_key_id(files, "aml-packt")
+        key_id = saved_key_id(files, "aml-packt", masked=False)
         creds = files.credentials_file.read_text()
         saved_secret = creds.split("[aml-packt]")[1].split("aws_secret_access_key")[1].split("\n")[0].strip(" =")
         assert saved_secret not in "\n".join(results + printed)  # the key's secret is never shown
