@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -39,6 +40,9 @@ CHROMIUM_ARGS = [
     "--no-proxy-server",
 ]
 IDLE = "Python 3 (ipykernel) | Idle"
+# The notebook on show (JupyterLab hides the others' panels).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+STAYS_SECONDS = 2  # a message a click gives must still be on the page this long after (issue 13)
 
 
 def require_browser() -> None:
@@ -193,7 +197,7 @@ def browser_page():
 def open_notebook(page, lab: Lab, name: str) -> None:
     """Open *name* and wait until its kernel is attached and idle (the status bar, not the toolbar)."""
     page.goto(lab.notebook_url(name))
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    page.wait_for_selector(NOTEBOOK)
     page.get_by_text(IDLE).first.wait_for(timeout=90_000)
 
 
@@ -238,3 +242,89 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- clicking through a notebook as a learner does (tests/browser/test_browser_lesson.py and others) ---
+
+
+def run_menu(page, item: str | re.Pattern) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def button(scope, css: str):
+    """An ipywidgets Button by its class (the class sits on the button itself)."""
+    return scope.locator(f"button.{css}, .{css} button").first
+
+
+def shown_code(app) -> str:
+    return re.sub(r"\D", "", app.locator(".aml-authenticator-code").inner_text())
+
+
+def stays(scope, css: str, text: str, timeout: float = 60) -> str:
+    """Wait for *text* in the element *css* inside *scope*; it must still be there two seconds later."""
+    box = scope.locator(css).first
+    box.wait_for()
+    deadline = time.monotonic() + timeout
+    now = box.inner_text()
+    while text not in now and time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = box.inner_text()
+    assert text in now, f"{text!r} never showed in {css}: it shows {now!r}"
+    time.sleep(STAYS_SECONDS)
+    now = box.inner_text()
+    assert text in now, f"the message {text!r} vanished from {css}: now {now!r}"
+    return now
+
+
+def wait_cells_done(page, timeout: float = 180) -> None:
+    """Every queued cell has run (no "[*]" prompt left) and the kernel is idle."""
+    prompts = f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt"
+    time.sleep(0.5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(t.strip() == "[*]:" for t in page.locator(prompts).all_inner_texts()):
+            page.get_by_text(IDLE).first.wait_for()
+            return
+        time.sleep(0.5)
+    raise AssertionError("cells still running: " + ", ".join(page.locator(prompts).all_inner_texts()))
+
+
+def code_cell(notebook, text: str, nth: int = 0):
+    return notebook.locator(".jp-CodeCell", has_text=text).nth(nth)
+
+
+def run_from(page, cell) -> None:
+    """Select *cell*, then Run › Run Selected Cell and All Below (forms below wait for their clicks)."""
+    cell.locator(".jp-InputArea-prompt").click()
+    run_menu(page, "Run Selected Cell and All Below")
+    wait_cells_done(page)
+
+
+def run_above_and_this(page, cell) -> None:
+    cell.locator(".jp-InputArea-prompt").click()
+    run_menu(page, "Run All Above Selected Cell")
+    wait_cells_done(page)
+    run_menu(page, re.compile(r"^Run Selected Cells? and Do not Advance$"))
+    wait_cells_done(page)
+
+
+def open_alone(page, lab, name: str, workspace: str) -> None:
+    """Open *name* in a workspace of its own: only this notebook's tab, no earlier tab restored.
+
+    Each earlier tab restored would start its kernel again (its session was shut down), and on
+    two cores that race can leave Run All waiting.
+    """
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?reset&token={lab.token}")
+    page.wait_for_selector(NOTEBOOK)
+    page.get_by_text(IDLE).first.wait_for(timeout=90_000)
+
+
+def close_kernels(lab) -> None:
+    """Shut the previous notebook's kernel down, as a learner closing the tab would (2 cores, 7 kernels)."""
+    headers = {"Authorization": f"token {lab.token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{lab.url}/api/sessions", headers=headers), timeout=10) as r:
+        sessions = json.loads(r.read())
+    for session in sessions:
+        request = urllib.request.Request(f"{lab.url}/api/sessions/{session['id']}", method="DELETE", headers=headers)
+        urllib.request.urlopen(request, timeout=30).close()

@@ -13,13 +13,21 @@ import json
 import os
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import DEAD_PROXY
-from tests.browser_support import ROOT, SCREENSHOTS, browser_page, open_notebook, require_browser, run_all, running_lab
+from tests.browser_support import (
+    ROOT,
+    SCREENSHOTS,
+    browser_page,
+    close_kernels,
+    open_notebook,
+    require_browser,
+    run_all,
+    running_lab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,16 +57,6 @@ def axe_script() -> Path:
     if done.returncode != 0 or not AXE_SCRIPT.exists():
         pytest.fail(f"`{' '.join(cmd[:-1])} axe-core@4` failed:\n{(done.stderr or done.stdout)[-2000:]}")
     return AXE_SCRIPT
-
-
-def shut_down_kernels(lab) -> None:
-    """One kernel at a time: the machine is small, and each notebook's kernel is done once it ran."""
-    headers = {"Authorization": f"token {lab.token}"}
-    with urllib.request.urlopen(urllib.request.Request(f"{lab.url}/api/sessions", headers=headers)) as answer:
-        sessions = json.load(answer)
-    for session in sessions:
-        request = urllib.request.Request(f"{lab.url}/api/sessions/{session['id']}", method="DELETE", headers=headers)
-        urllib.request.urlopen(request).close()
 
 
 def describe(violations: list[dict]) -> str:
@@ -93,7 +91,7 @@ def test_rendered_outputs_have_no_serious_accessibility_violation(tmp_path):
             found = [v for v in result["violations"] if v["impact"] in BLOCKING]
             if found:
                 blocking[name] = found
-            shut_down_kernels(lab)
+            close_kernels(lab)
     print("\naxe violations (any impact) per notebook:", counted)
     assert not blocking, "serious or critical axe-core violations:\n" + "\n".join(
         f"{name}:\n{describe(found)}" for name, found in blocking.items()

@@ -13,102 +13,30 @@ codes typed from the simulated app, 06's plan then Apply. Screenshots: ``test-ou
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import string
 import time
-import urllib.request
 
 import pytest
 
-from tests.browser_support import IDLE, browser_page, require_browser, run_all, running_lab, screenshot
+from tests.browser_support import (
+    NOTEBOOK,
+    browser_page,
+    button,
+    close_kernels,
+    code_cell,
+    open_alone,
+    require_browser,
+    run_above_and_this,
+    run_all,
+    run_from,
+    running_lab,
+    screenshot,
+    shown_code,
+    stays,
+)
 
 pytestmark = pytest.mark.browser
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
-STAYS_SECONDS = 2
-
-
-def run_menu(page, item: str | re.Pattern) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
-
-
-def button(scope, css: str):
-    """An ipywidgets Button by its class (the class sits on the button itself)."""
-    return scope.locator(f"button.{css}, .{css} button").first
-
-
-def shown_code(app) -> str:
-    return re.sub(r"\D", "", app.locator(".aml-authenticator-code").inner_text())
-
-
-def stays(scope, css: str, text: str, timeout: float = 60) -> str:
-    """Wait for *text* in the element *css* inside *scope*; it must still be there two seconds later."""
-    box = scope.locator(css).first
-    box.wait_for()
-    deadline = time.monotonic() + timeout
-    now = box.inner_text()
-    while text not in now and time.monotonic() < deadline:
-        time.sleep(0.3)
-        now = box.inner_text()
-    assert text in now, f"{text!r} never showed in {css}: it shows {now!r}"
-    time.sleep(STAYS_SECONDS)
-    now = box.inner_text()
-    assert text in now, f"the message {text!r} vanished from {css}: now {now!r}"
-    return now
-
-
-def wait_cells_done(page, timeout: float = 180) -> None:
-    """Every queued cell has run (no "[*]" prompt left) and the kernel is idle."""
-    prompts = f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt"
-    time.sleep(0.5)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not any(t.strip() == "[*]:" for t in page.locator(prompts).all_inner_texts()):
-            page.get_by_text(IDLE).first.wait_for()
-            return
-        time.sleep(0.5)
-    raise AssertionError("cells still running: " + ", ".join(page.locator(prompts).all_inner_texts()))
-
-
-def code_cell(notebook, text: str, nth: int = 0):
-    return notebook.locator(".jp-CodeCell", has_text=text).nth(nth)
-
-
-def run_from(page, cell) -> None:
-    """Select *cell*, then Run › Run Selected Cell and All Below (forms below wait for their clicks)."""
-    cell.locator(".jp-InputArea-prompt").click()
-    run_menu(page, "Run Selected Cell and All Below")
-    wait_cells_done(page)
-
-
-def run_above_and_this(page, cell) -> None:
-    cell.locator(".jp-InputArea-prompt").click()
-    run_menu(page, "Run All Above Selected Cell")
-    wait_cells_done(page)
-    run_menu(page, re.compile(r"^Run Selected Cells? and Do not Advance$"))
-    wait_cells_done(page)
-
-
-def open_alone(page, lab, name: str, workspace: str) -> None:
-    """Open *name* in a workspace of its own: only this notebook's tab, no earlier tab restored.
-
-    Each earlier tab restored would start its kernel again (its session was shut down), and on
-    two cores that race can leave Run All waiting.
-    """
-    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?reset&token={lab.token}")
-    page.wait_for_selector(NOTEBOOK)
-    page.get_by_text(IDLE).first.wait_for(timeout=90_000)
-
-
-def close_kernels(lab) -> None:
-    """Shut the previous notebook's kernel down, as a learner closing the tab would (2 cores, 7 kernels)."""
-    headers = {"Authorization": f"token {lab.token}"}
-    with urllib.request.urlopen(urllib.request.Request(f"{lab.url}/api/sessions", headers=headers), timeout=10) as r:
-        sessions = json.loads(r.read())
-    for session in sessions:
-        request = urllib.request.Request(f"{lab.url}/api/sessions/{session['id']}", method="DELETE", headers=headers)
-        urllib.request.urlopen(request, timeout=30).close()
 
 
 def iam(lab, profile: str):

@@ -9,20 +9,19 @@ import time
 import pytest
 
 from helpers.sandbox import scenarios, server
-from tests.browser_support import browser_page, open_notebook, require_browser, running_lab, screenshot
-from tests.notebooks.test_mfa_notebook import BASE32_RUN
+from tests.browser_support import (
+    NOTEBOOK,
+    browser_page,
+    open_notebook,
+    require_browser,
+    run_menu,
+    running_lab,
+    screenshot,
+    shown_code,
+)
+from tests.lesson_support import BASE32_RUN
 
 pytestmark = pytest.mark.browser
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
-
-
-def run_menu(page, item: str | re.Pattern) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
-
-
-def shown_code(app) -> str:
-    return re.sub(r"\D", "", app.locator(".aml-authenticator-code").inner_text())
 
 
 def test_typing_the_simulated_apps_codes_turns_the_check_green(tmp_path):

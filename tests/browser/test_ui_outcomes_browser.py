@@ -12,9 +12,20 @@ import json
 
 import pytest
 
-from tests.browser_support import browser_page, open_notebook, require_browser, run_all, running_lab, screenshot
-
-from .test_browser_lesson import NOTEBOOK, button, close_kernels, code_cell, run_above_and_this, stays
+from tests.browser_support import (
+    NOTEBOOK,
+    browser_page,
+    button,
+    close_kernels,
+    code_cell,
+    open_notebook,
+    require_browser,
+    run_above_and_this,
+    run_all,
+    running_lab,
+    screenshot,
+    stays,
+)
 
 pytestmark = pytest.mark.browser
 

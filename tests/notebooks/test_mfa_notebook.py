@@ -9,7 +9,6 @@ import re
 from tests import lesson_support as ls
 
 NOTEBOOK = ls.ROOT / "notebooks" / "04-mfa.ipynb"
-BASE32_RUN = re.compile(r"[A-Z2-7]{32,}")  # a TOTP seed: AWS's are 32 to 64 Base32 characters
 
 
 def run_notebook() -> tuple[str, str, str]:
@@ -42,10 +41,10 @@ def test_notebook_04_headless_then_again(tmp_path, monkeypatch):
     iam = account.current_account().session().client("iam")
     listed = iam.list_mfa_devices(UserName="AML@Packt")["MFADevices"]
     assert [d["SerialNumber"].rsplit("/", 1)[-1] for d in listed] == ["AML-Packt-phone"]
-    assert not BASE32_RUN.findall(outputs + printed + state)
+    assert not ls.BASE32_RUN.findall(outputs + printed + state)
 
     outputs2, printed2, state2 = run_notebook()
     assert "Virtual MFA device created" not in printed2  # root MFA already on: nothing to do
     assert "AML@Packt already has the device AML-Packt-phone: nothing to do." in printed2
     assert "PASS: the root user has MFA" in state2 and "FAIL" not in state2
-    assert not BASE32_RUN.findall(outputs2 + printed2 + state2)
+    assert not ls.BASE32_RUN.findall(outputs2 + printed2 + state2)
