@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from helpers.sandbox.root import iam_rules, lag, mfa, rewrites, sessions
-from helpers.sandbox.root.wire import ApiError, Request, Response, error, is_form, ok, unescape, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, Response, error, is_form, ok, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -44,7 +44,7 @@ def forward(layer: RootLayer, req: Request, auth: bool) -> Response:
         # moto has no ChangePassword, and it cannot match IAMUserChangePassword's resource
         # (``user/${aws:username}``). An AccessDenied from moto still proves the signature was
         # right (moto checks it first); the permission is then decided here.
-        denied = status.startswith("403") and b"AccessDenied" in payload
+        denied = status.startswith("403") and xml_text(payload, "Code") == "AccessDenied"
         if not status.startswith("4") or denied:
             return iam_rules.change_password(layer, req)
     if _json_service_got_xml_error(req, status, payload):
@@ -53,7 +53,7 @@ def forward(layer: RootLayer, req: Request, auth: bool) -> Response:
         text = payload.decode("utf-8", "replace")
         code = xml_text(text, "Code") or "AccessDenied"
         code = {"AccessDenied": "AccessDeniedException"}.get(code, code)
-        message = unescape(xml_text(text, "Message") or "Access denied")
+        message = xml_text(text, "Message") or "Access denied"
         return error(req, ApiError(code, message, status=int(status.split()[0])))
     if iam and status.startswith("200"):
         payload = rewrites.after(layer, req, payload)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hmac
 import re
+import xml.etree.ElementTree as ET
 from html import escape
 from typing import TYPE_CHECKING
 
 from helpers.sandbox.root import mfa, policy
 from helpers.sandbox.root.signing import user_names, user_of_key
-from helpers.sandbox.root.wire import ApiError, Request, Response, ok, xml_all, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, Response, find_all, ok, xml_all
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -134,8 +135,8 @@ def _check_password(layer: RootLayer, password: str) -> None:
     status, body = layer.moto_query("iam", "GetAccountPasswordPolicy")
     rules = None
     if status == 200:
-        inner = xml_text(body, "PasswordPolicy") or ""
-        rules = dict(re.findall(r"<(\w+)>([^<]*)</\1>", inner))
+        found = find_all(body, "PasswordPolicy")
+        rules = {rule.tag.rpartition("}")[2]: rule.text or "" for rule in (found[0] if found else [])}
     problems = password_problems(password, rules)
     if problems:
         raise ApiError("PasswordPolicyViolation", "; ".join(problems) + ".")
@@ -162,24 +163,17 @@ def _check_delete_user(layer: RootLayer, name: str) -> None:
             raise ApiError("DeleteConflict", message)
 
 
-def fix_login_profile(layer: RootLayer, req: Request, text: str) -> str:
+def fix_login_profile(layer: RootLayer, req: Request, tree: ET.Element) -> None:
     """Keep the password and PasswordResetRequired that moto drops (its answer says what AWS would)."""
-    params, action = req.params, req.action
-    passwords = layer.account.console_passwords
-    if action == "DeleteLoginProfile":
-        passwords.pop(params.get("UserName", ""), None)
-        return text
+    params, passwords = req.params, layer.account.console_passwords
     name = params.get("UserName", "")
     old_password, old_reset = passwords.get(name, ("", False))
     password = params.get("Password") or old_password
     flag = params.get("PasswordResetRequired")
     reset = flag.lower() == "true" if flag is not None else old_reset
     _store_login_profile(layer, name, password, reset)
-    return re.sub(
-        r"<PasswordResetRequired>\w*</PasswordResetRequired>",
-        f"<PasswordResetRequired>{'true' if reset else 'false'}</PasswordResetRequired>",
-        text,
-    )
+    for shown in find_all(tree, "PasswordResetRequired"):
+        shown.text = "true" if reset else "false"
 
 
 def _store_login_profile(layer: RootLayer, name: str, password: str, reset: bool) -> None:

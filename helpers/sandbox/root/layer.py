@@ -8,10 +8,8 @@ are saved (``persist``).
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import sys
 import threading
 import time
 import traceback
@@ -28,6 +26,7 @@ from helpers.sandbox.root.wire import (
     Request,
     Response,
     error,
+    internal_environ,
     invalid_token,
     json_answer,
     parse,
@@ -264,46 +263,21 @@ class RootLayer:
         """Call moto's API directly (as an all-powerful internal caller); used for checks and setup."""
         version = "2010-05-08" if service == "iam" else "2011-06-15"
         body = urlencode({"Action": action, "Version": version, **(params or {})}).encode()
-        environ = _environ(
-            "/",
-            body,
-            CONTENT_TYPE="application/x-www-form-urlencoded; charset=utf-8",
-            CONTENT_LENGTH=str(len(body)),
-            # moto picks the service from the credential scope; the signature is not checked
-            # because authentication is off for internal calls.
-            HTTP_AUTHORIZATION=(
-                f"AWS4-HMAC-SHA256 Credential=AKIASANDBOXINTERNAL/20260101/us-east-1/{service}/aws4_request, "
-                "SignedHeaders=host, Signature=0"
-            ),
+        # moto picks the service from the credential scope; the signature is not checked
+        # because authentication is off for internal calls.
+        authorization = (
+            f"AWS4-HMAC-SHA256 Credential=AKIASANDBOXINTERNAL/20260101/us-east-1/{service}/aws4_request, "
+            "SignedHeaders=host, Signature=0"
         )
+        environ = internal_environ("/", body, {"Authorization": authorization})
         status, _headers, payload = self.call_moto(environ, auth=False)
         return int(status.split()[0]), payload.decode("utf-8", "replace")
 
     def moto_reset(self) -> None:
         """Wipe moto through its own reset endpoint."""
-        self.call_moto(_environ("/moto-api/reset", b""), auth=False)
+        self.call_moto(internal_environ("/moto-api/reset"), auth=False)
 
     def warm_up(self) -> None:
         """Build moto's IAM and STS state now (AWS managed policies load here), not on a learner's call."""
         self.moto_query("iam", "ListUsers")
         self.moto_query("sts", "GetCallerIdentity")
-
-
-def _environ(path: str, body: bytes, **extra: str) -> dict:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        **extra,
-    }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import secrets
+import xml.etree.ElementTree as ET
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -15,7 +15,7 @@ import segno
 from helpers.sandbox import _totp
 from helpers.sandbox.root import policy
 from helpers.sandbox.root.signing import user_of_key
-from helpers.sandbox.root.wire import ApiError, Request, Response, ok, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, Response, find_all, ok, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -59,7 +59,7 @@ def self_service_allowed(layer: RootLayer, req: Request, status: str, payload: b
         return False
     # Only AccessDenied: a bad signature or unknown key (SignatureDoesNotMatch, InvalidClientTokenId)
     # stays refused.
-    if not status.startswith("403") or b"<Code>AccessDenied</Code>" not in payload:
+    if not status.startswith("403") or xml_text(payload, "Code") != "AccessDenied":
         return False
     name = user_of_key(layer, req.key_id or "")
     if name is None:
@@ -96,12 +96,12 @@ def resync(layer: RootLayer, req: Request) -> Response:
     return ok(req, None)
 
 
-def record_virtual_device(layer: RootLayer, text: str) -> str:
+def record_virtual_device(layer: RootLayer, tree: ET.Element) -> None:
     """CreateVirtualMFADevice's answer: keep the seed, and put a real QR code in moto's answer."""
-    serial = xml_text(text, "SerialNumber")
-    seed_b64 = xml_text(text, "Base32StringSeed")
+    serial = xml_text(tree, "SerialNumber")
+    seed_b64 = xml_text(tree, "Base32StringSeed")
     if not serial or not seed_b64:
-        return text
+        return
     seed = base64.b64decode(seed_b64).decode("ascii")
     layer.account.mfa_seeds[serial] = seed
     layer.issued_secrets.add(seed)
@@ -109,7 +109,8 @@ def record_virtual_device(layer: RootLayer, text: str) -> str:
     layer.account.mfa_last_step.pop(serial, None)
     name = serial.split(":mfa/", 1)[-1].rsplit("/", 1)[-1]
     png = base64.b64encode(qr_png(otpauth_uri(name, layer.account_id, seed))).decode("ascii")
-    return re.sub(r"<QRCodePNG>[^<]*</QRCodePNG>", f"<QRCodePNG>{png}</QRCodePNG>", text, count=1)
+    for image in find_all(tree, "QRCodePNG")[:1]:
+        image.text = png
 
 
 # ---------------------------------------------------------------------------- the root's device (console)

@@ -21,7 +21,7 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from helpers.sandbox.root.wire import Request, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import Request, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -90,17 +90,15 @@ def user_documents(layer: RootLayer, name: str) -> list[dict]:
 
     def managed(arns: list[str]) -> None:
         for arn in arns:
-            _s, body = layer.moto_query("iam", "GetPolicy", {"PolicyArn": unescape(arn)})
+            _s, body = layer.moto_query("iam", "GetPolicy", {"PolicyArn": arn})
             version = xml_text(body, "DefaultVersionId") or "v1"
-            _s, body = layer.moto_query("iam", "GetPolicyVersion", {"PolicyArn": unescape(arn), "VersionId": version})
+            _s, body = layer.moto_query("iam", "GetPolicyVersion", {"PolicyArn": arn, "VersionId": version})
             documents.append(xml_text(body, "Document") or "")
 
     def inline(kind: str, owner: str) -> None:
         _s, body = layer.moto_query("iam", f"List{kind}Policies", {f"{kind}Name": owner})
         for policy in xml_all(body, "member"):
-            _s, doc = layer.moto_query(
-                "iam", f"Get{kind}Policy", {f"{kind}Name": owner, "PolicyName": unescape(policy)}
-            )
+            _s, doc = layer.moto_query("iam", f"Get{kind}Policy", {f"{kind}Name": owner, "PolicyName": policy})
             documents.append(xml_text(doc, "PolicyDocument") or "")
 
     _s, body = layer.moto_query("iam", "ListAttachedUserPolicies", {"UserName": name})
@@ -108,13 +106,13 @@ def user_documents(layer: RootLayer, name: str) -> list[dict]:
     inline("User", name)
     _s, body = layer.moto_query("iam", "ListGroupsForUser", {"UserName": name})
     for group in xml_all(body, "GroupName"):
-        _s, attached = layer.moto_query("iam", "ListAttachedGroupPolicies", {"GroupName": unescape(group)})
+        _s, attached = layer.moto_query("iam", "ListAttachedGroupPolicies", {"GroupName": group})
         managed(xml_all(attached, "PolicyArn"))
-        inline("Group", unescape(group))
+        inline("Group", group)
     parsed = []
     for document in documents:
         try:
-            parsed.append(json.loads(unquote(unescape(document))))
+            parsed.append(json.loads(unquote(document)))
         except ValueError:
             continue
     return parsed

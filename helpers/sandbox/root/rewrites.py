@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import re
+import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from helpers.sandbox.root import iam_rules, lag, mfa, root_user
 from helpers.sandbox.root.state import iso
-from helpers.sandbox.root.wire import Request, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import Request, child, find_all, parse_xml, to_text, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -18,71 +18,71 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def after(layer: RootLayer, req: Request, payload: bytes) -> bytes:
     """moto's answer to a successful IAM request, as AWS would give it; the layer's books updated."""
-    action, text = req.action, payload.decode("utf-8")
-    account = layer.account
+    tree = parse_xml(payload)
+    if tree is None:
+        return payload
+    action, params, account = req.action, req.params, layer.account
     if action == "CreateAccessKey":
-        secret = xml_text(text, "SecretAccessKey")
+        secret = xml_text(tree, "SecretAccessKey")
         if secret:  # for the leak search only
-            layer.issued_secrets.add(unescape(secret))
-        lag.note_new_key(layer, unescape(xml_text(text, "AccessKeyId") or ""))
-    elif action == "GetAccountSummary":
-        text = _summary(layer, text)
-    elif action == "GetCredentialReport":
-        text = _report(layer, text)
-    elif action == "ListVirtualMFADevices":
-        text = _virtual_devices(layer, text, req.params.get("AssignmentStatus", "Any"))
-    elif action == "CreateVirtualMFADevice":
-        text = mfa.record_virtual_device(layer, text)
+            layer.issued_secrets.add(secret)
+        lag.note_new_key(layer, xml_text(tree, "AccessKeyId") or "")
     elif action == "DeleteVirtualMFADevice":
-        account.mfa_seeds.pop(req.params.get("SerialNumber", ""), None)
-    elif action == "ListAccessKeys":
-        text = _key_dates(layer, text)
+        account.mfa_seeds.pop(params.get("SerialNumber", ""), None)
     elif action == "UpdateAccessKey":
-        key_id = req.params.get("AccessKeyId", "")
-        if req.params.get("Status") == "Inactive":
+        key_id = params.get("AccessKeyId", "")
+        if params.get("Status") == "Inactive":
             account.inactive_user_keys.add(key_id)
         else:
             account.inactive_user_keys.discard(key_id)
     elif action == "DeleteAccessKey":
-        account.inactive_user_keys.discard(req.params.get("AccessKeyId", ""))
-    elif action in ("CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"):
-        text = iam_rules.fix_login_profile(layer, req, text)
+        account.inactive_user_keys.discard(params.get("AccessKeyId", ""))
+    elif action == "DeleteLoginProfile":
+        account.console_passwords.pop(params.get("UserName", ""), None)
+    rewrite = _REWRITES.get(action)
+    if rewrite is not None:
+        rewrite(layer, req, tree)
+        payload = to_text(tree).encode("utf-8")
     if action in ("GenerateCredentialReport", "GetCredentialReport"):
-        lag.after_report(layer, req, text.encode("utf-8"))
-    return text.encode("utf-8")
+        lag.after_report(layer, req, payload)
+    return payload
 
 
-def _summary(layer: RootLayer, text: str) -> str:
+def _summary(layer: RootLayer, req: Request, tree: ET.Element) -> None:
     root = layer.account.root
     facts = {
         "AccountAccessKeysPresent": lag.keys_present(layer, 1 if root.keys else 0),
         "AccountMFAEnabled": 1 if root.mfa_enabled else 0,
         "AccountPasswordPresent": 1 if root.password_present else 0,
     }
+    summary = find_all(tree, "SummaryMap")
+    if not summary:
+        return
+    entries = {xml_text(entry, "key"): entry for entry in find_all(summary[0], "entry")}
     for name, value in facts.items():
-        text, count = re.subn(rf"(<key>{name}</key>\s*<value>)\d+(</value>)", rf"\g<1>{value}\g<2>", text)
-        if not count:
-            text = text.replace(
-                "</SummaryMap>", f"<entry><key>{name}</key><value>{value}</value></entry></SummaryMap>", 1
-            )
-    return text
+        entry = entries.get(name)
+        if entry is None:
+            entry = child(summary[0], "entry")
+            child(entry, "key", name)
+            child(entry, "value")
+        find_all(entry, "value")[0].text = str(value)
 
 
-def _report(layer: RootLayer, text: str) -> str:
-    content = xml_text(text, "Content")
-    if content is None:
-        return text
-    report = base64.b64decode(content).decode("utf-8")
-    lines = report.splitlines(keepends=True)
+def _report(layer: RootLayer, req: Request, tree: ET.Element) -> None:
+    content = find_all(tree, "Content")
+    if not content or not content[0].text:
+        return
+    lines = base64.b64decode(content[0].text).decode("utf-8").splitlines(keepends=True)
     if not lines:
-        return text
+        return
     header = lines[0] if lines[0].endswith("\n") else lines[0] + "\n"
     rows = [_backdate_row(layer, line) for line in lines[1:]]
     new = header + root_user.report_row(layer) + "".join(rows)
-    text = text.replace(content, base64.b64encode(new.encode("utf-8")).decode("ascii"), 1)
+    content[0].text = base64.b64encode(new.encode("utf-8")).decode("ascii")
     # moto answers a fixed 2015 date, which would make any freshness check call the report
     # stale; its content is computed on each call, so "now" is the honest time.
-    return re.sub(r"<GeneratedTime>[^<]*</GeneratedTime>", f"<GeneratedTime>{iso(layer.now())}</GeneratedTime>", text)
+    for generated in find_all(tree, "GeneratedTime"):
+        generated.text = iso(layer.now())
 
 
 def _backdate_row(layer: RootLayer, line: str) -> str:
@@ -99,28 +99,39 @@ def _backdate_row(layer: RootLayer, line: str) -> str:
     return out.getvalue()
 
 
-def _key_dates(layer: RootLayer, text: str) -> str:
-    for key_id, created in layer.account.backdated.items():
-        text = re.sub(
-            rf"(<AccessKeyId>{key_id}</AccessKeyId>.*?<CreateDate>)[^<]*(</CreateDate>)",
-            rf"\g<1>{iso(created)}\g<2>",
-            text,
-            flags=re.S,
-        )
-    return text
+def _key_dates(layer: RootLayer, req: Request, tree: ET.Element) -> None:
+    backdated = layer.account.backdated
+    for member in find_all(tree, "member"):
+        created = backdated.get(xml_text(member, "AccessKeyId") or "")
+        if created is not None:
+            for date in find_all(member, "CreateDate"):
+                date.text = iso(created)
 
 
-def _virtual_devices(layer: RootLayer, text: str, assignment: str) -> str:
+def _virtual_devices(layer: RootLayer, req: Request, tree: ET.Element) -> None:
     root = layer.account.root
-    if not root.mfa_enabled or assignment == "Unassigned":
-        return text
-    member = (
-        f"<member><SerialNumber>{root.mfa_serial}</SerialNumber><User><UserId>{layer.account_id}</UserId>"
-        f"<Arn>{root_user.arn(layer)}</Arn><CreateDate>{iso(root.created)}</CreateDate></User>"
-        f"<EnableDate>{iso(root.mfa_enabled)}</EnableDate></member>"
-    )
-    if "</VirtualMFADevices>" in text:
-        return text.replace("<VirtualMFADevices>", f"<VirtualMFADevices>{member}", 1)
-    if "<VirtualMFADevices/>" in text:
-        return text.replace("<VirtualMFADevices/>", f"<VirtualMFADevices>{member}</VirtualMFADevices>", 1)
-    return text.replace("<IsTruncated>", f"<VirtualMFADevices>{member}</VirtualMFADevices><IsTruncated>", 1)
+    if not root.mfa_enabled or req.params.get("AssignmentStatus", "Any") == "Unassigned":
+        return
+    result = find_all(tree, "ListVirtualMFADevicesResult")
+    if not result:
+        return
+    devices = find_all(result[0], "VirtualMFADevices")
+    listed = devices[0] if devices else child(result[0], "VirtualMFADevices", index=0)
+    member = child(listed, "member", index=0)
+    child(member, "SerialNumber", root.mfa_serial)
+    user = child(member, "User")
+    child(user, "UserId", layer.account_id)
+    child(user, "Arn", root_user.arn(layer))
+    child(user, "CreateDate", iso(root.created))
+    child(member, "EnableDate", iso(root.mfa_enabled))
+
+
+_REWRITES = {
+    "GetAccountSummary": _summary,
+    "GetCredentialReport": _report,
+    "ListVirtualMFADevices": _virtual_devices,
+    "CreateVirtualMFADevice": lambda layer, req, tree: mfa.record_virtual_device(layer, tree),
+    "ListAccessKeys": _key_dates,
+    "CreateLoginProfile": iam_rules.fix_login_profile,
+    "UpdateLoginProfile": iam_rules.fix_login_profile,
+}

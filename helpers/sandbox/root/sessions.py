@@ -35,7 +35,7 @@ from helpers.sandbox import _totp
 from helpers.sandbox.root import policy
 from helpers.sandbox.root.signing import require_signature, signature_ok
 from helpers.sandbox.root.state import RootKey, new_key_id, new_secret
-from helpers.sandbox.root.wire import ApiError, Request, invalid_token, ok, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, invalid_token, ok, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -183,7 +183,7 @@ def _add_param(req: Request, name: str, value: str) -> None:
 
 def _user_id(layer: RootLayer, name: str) -> str:
     _s, body = layer.moto_query("iam", "GetUser", {"UserName": name})
-    return unescape(xml_text(body, "UserId") or "")
+    return xml_text(body, "UserId") or ""
 
 
 def user_key(layer: RootLayer, key_id: str) -> tuple[str, str] | None:
@@ -267,7 +267,7 @@ def _code_step(seed: str, code: str, after_step: int, now: float) -> int | None:
 
 def _user_devices(layer: RootLayer, name: str) -> list[str]:
     _s, body = layer.moto_query("iam", "ListMFADevices", {"UserName": name})
-    return [unescape(s) for s in xml_all(body, "SerialNumber")]
+    return [s for s in xml_all(body, "SerialNumber")]
 
 
 def check_mfa_rule(layer: RootLayer, req: Request, name: str, mfa: bool) -> None:

@@ -11,7 +11,7 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from helpers.sandbox.root.wire import ApiError, Request, unescape, xml_all, xml_text
+from helpers.sandbox.root.wire import ApiError, Request, xml_all, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
@@ -64,7 +64,7 @@ def user_names(layer: RootLayer) -> list[str]:
     names, marker = [], None
     while True:
         _status, body = layer.moto_query("iam", "ListUsers", {"Marker": marker} if marker else {})
-        names += [unescape(n) for n in xml_all(body, "UserName")]
+        names += [n for n in xml_all(body, "UserName")]
         marker = xml_text(body, "Marker")
         if xml_text(body, "IsTruncated") != "true" or not marker:
             return names

@@ -7,9 +7,15 @@ import io
 import json
 import re
 import uuid
+
+# moto's answers come from moto inside this very process, never from the network: the standard
+# parser is enough (it fetches no external entities; expat refuses entity-expansion bombs).
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs
+
+from werkzeug.test import EnvironBuilder
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -176,15 +182,71 @@ def error(req: Request | None, err: ApiError) -> Response:
     return raw(err.status, "text/xml", xml.encode("utf-8"))
 
 
+def internal_environ(path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> dict:
+    """A WSGI environ for the layer's own POST to moto (werkzeug builds it as a server would)."""
+    builder = EnvironBuilder(
+        path=path,
+        base_url="http://127.0.0.1/",
+        method="POST",
+        data=body,
+        headers=headers,
+        content_type="application/x-www-form-urlencoded; charset=utf-8" if body else None,
+    )
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
 # ---------------------------------------------------------------------------- moto's XML
-def xml_text(body: str, tag: str) -> str | None:
-    match = re.search(rf"<{tag}>(.*?)</{tag}>", body, re.S)
-    return match.group(1) if match else None
+Xml = str | bytes | ET.Element
 
 
-def xml_all(body: str, tag: str) -> list[str]:
-    return re.findall(rf"<{tag}>(.*?)</{tag}>", body, re.S)
+def parse_xml(body: str | bytes) -> ET.Element | None:
+    """moto's XML answer as an element tree (None: not XML)."""
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError:
+        return None
 
 
-def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+def _tree(body: Xml) -> ET.Element | None:
+    return body if isinstance(body, ET.Element) else parse_xml(body)
+
+
+def find_all(body: Xml, tag: str) -> list[ET.Element]:
+    """Every element named *tag* (in any namespace) below the top of *body*."""
+    tree = _tree(body)
+    return [] if tree is None else tree.findall(f".//{{*}}{tag}")
+
+
+def xml_text(body: Xml, tag: str) -> str | None:
+    """The text of the first element named *tag* ("" when empty), None when there is none."""
+    found = find_all(body, tag)
+    return (found[0].text or "") if found else None
+
+
+def xml_all(body: Xml, tag: str) -> list[str]:
+    """The texts of every element named *tag*."""
+    return [element.text or "" for element in find_all(body, tag)]
+
+
+def child(parent: ET.Element, tag: str, text: str | None = None, index: int | None = None) -> ET.Element:
+    """A new element *tag* in *parent*'s namespace (appended, or inserted at *index*)."""
+    namespace = parent.tag[: parent.tag.index("}") + 1] if parent.tag.startswith("{") else ""
+    element = ET.Element(namespace + tag)
+    element.text = text
+    if index is None:
+        parent.append(element)
+    else:
+        parent.insert(index, element)
+    return element
+
+
+def to_text(tree: ET.Element) -> str:
+    """*tree* as XML text again, its namespace the default one (as moto and AWS write it)."""
+    namespace = tree.tag[1 : tree.tag.index("}")] if tree.tag.startswith("{") else None
+    try:
+        return ET.tostring(tree, encoding="unicode", default_namespace=namespace)
+    except ValueError:  # an element outside the namespace: written with prefixes instead
+        return ET.tostring(tree, encoding="unicode")
