@@ -11,7 +11,6 @@ from moto import mock_aws
 
 from helpers import account
 from helpers.status.__main__ import main
-from tests.status.test_status_views import fake_account  # noqa: F401  (fixture)
 
 
 @pytest.mark.usefixtures("fake_account")

@@ -12,25 +12,10 @@ from moto import mock_aws
 import helpers.status as status
 from helpers import account
 from helpers.errors import WalkthroughError
-from helpers.sources import YourAwsFiles
 from helpers.status import card_view, views
 from helpers.status.checks import CHECKS, groups
 from helpers.status.model import REPORT
-from tests.fakes import FakeSource
 from tests.status.samples import row, secured, snapshot
-
-
-@pytest.fixture
-def fake_account(tmp_path, isolated_home, monkeypatch):
-    """An account source whose profile aml-packt reaches moto in-process."""
-    src = FakeSource(tmp_path)
-    (tmp_path / "config").write_text("[profile aml-packt]\nregion = us-east-1\n")
-    (tmp_path / "credentials").write_text(
-        "[aml-packt]\naws_access_key_id = AKIAFAKEFAKEFAKEFAKE\naws_secret_access_key = fakefakefake\n"
-    )
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setattr(account, "available_sources", lambda: {"fake": src, "aws": YourAwsFiles()})
-    return src
 
 
 def test_card_of_a_new_account_is_all_red_and_of_a_secured_one_all_green():
