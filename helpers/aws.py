@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
@@ -23,6 +24,27 @@ CLIENT_CONFIG = Config(
 )
 
 
+class _SearchPaths(list):
+    """boto3 appends its data folder on every Session it builds: once is enough for a shared loader."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+# One botocore data loader per process: it caches the service models and endpoint data it has parsed,
+# which a new loader per session would parse again (about 0.1 s per client).
+_LOADER = botocore.loaders.create_loader()
+_LOADER._search_paths = _SearchPaths(_LOADER.search_paths)
+
+
+def botocore_session(**options) -> botocore.session.Session:
+    """A new botocore session (its own config and keys) sharing the process's data loader."""
+    core = botocore.session.Session(**options)
+    core.register_component("data_loader", _LOADER)
+    return core
+
+
 def make_session(files: AwsFiles, profile: str, region: str | None = None) -> boto3.Session:
     """A boto3 Session for *profile* read from exactly *files* (never the environment's keys).
 
@@ -30,7 +52,7 @@ def make_session(files: AwsFiles, profile: str, region: str | None = None) -> bo
     botocore would otherwise use those keys while the profile's endpoint still applied.
     Build a new session after a credentials file changes: botocore reads keys once.
     """
-    core = botocore.session.Session()
+    core = botocore_session()
     core.set_config_variable("config_file", str(files.config_file))
     core.set_config_variable("credentials_file", str(files.credentials_file))
     session = boto3.Session(botocore_session=core, profile_name=profile, region_name=region)
@@ -57,7 +79,7 @@ def session_from_keys(
     nor the learner's own AWS files take part.
     """
     # No profile lookup: AWS_PROFILE naming a profile absent from these files must not break this.
-    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    core = botocore_session(session_vars={"profile": (None, None, None, None)})
     core.set_config_variable("credentials_file", os.devnull)
     with tempfile.TemporaryDirectory(prefix="aml-session-") as folder:
         config = Path(folder) / "config"

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import boto3
-import botocore.session
 from botocore.exceptions import ClientError
 
 from helpers import aws
@@ -136,7 +135,7 @@ def mfa_session(session: boto3.Session, serial: str, code: object) -> boto3.Sess
 def _with_credentials(session: boto3.Session, key_id: str, secret: str, token: str) -> boto3.Session:
     """*session*'s config files, profile settings (endpoint) and region, with other credentials (memory only)."""
     base = session._session  # noqa: SLF001 - the botocore session holds the config files' paths
-    core = botocore.session.Session()
+    core = aws.botocore_session()
     for variable in ("config_file", "credentials_file"):
         value = base.get_config_variable(variable)
         if value:
