@@ -2,7 +2,9 @@
 
 Every notebook opens with ``import helpers as aml`` and then calls named helpers, e.g.
 ``aml.account.current_account()``. Submodules load on first use: importing this package
-connects, starts and configures nothing.
+connects, starts and configures nothing, and costs no boto3, pandas or ipywidgets import until a
+cell needs them. This ``__getattr__`` is the project's one lazy import: subpackages (``aml.status``,
+``aml.ui`` ...) import their modules plainly once they are reached.
 """
 
 from __future__ import annotations

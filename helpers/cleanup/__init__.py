@@ -2,34 +2,48 @@
 
 Submodules: ``inventory`` (read), ``plan`` (pure plans), ``apply``, ``profile`` (the aml-packt
 profile), ``notebook`` (the one-call cells). Notebook cells call e.g. ``aml.cleanup.what_to_keep()``.
+``aml.cleanup`` loads on first use (the lazy ``helpers`` package); inside it everything imports plainly.
 """
 
 from __future__ import annotations
 
-from helpers.lazy import lazy_exports
+from helpers.cleanup.apply import TeardownResult, apply_teardown
+from helpers.cleanup.inventory import Inventory, take_inventory
+from helpers.cleanup.notebook import (
+    Prepared,
+    acting_session,
+    apply_cleanup,
+    console_steps,
+    inventory_table,
+    plan_cleanup,
+    prepare,
+    teardown,
+    verify,
+    what_to_keep,
+    who_cleans_up,
+)
+from helpers.cleanup.plan import ProfileState, TeardownOptions, plan_teardown
+from helpers.cleanup.profile import profile_state, remove_profile
 
-_EXPORTS = {
-    "take_inventory": "helpers.cleanup.inventory",
-    "Inventory": "helpers.cleanup.inventory",
-    "plan_teardown": "helpers.cleanup.plan",
-    "TeardownOptions": "helpers.cleanup.plan",
-    "ProfileState": "helpers.cleanup.plan",
-    "apply_teardown": "helpers.cleanup.apply",
-    "TeardownResult": "helpers.cleanup.apply",
-    "profile_state": "helpers.cleanup.profile",
-    "remove_profile": "helpers.cleanup.profile",
-    "what_to_keep": "helpers.cleanup.notebook",
-    "who_cleans_up": "helpers.cleanup.notebook",
-    "acting_session": "helpers.cleanup.notebook",
-    "plan_cleanup": "helpers.cleanup.notebook",
-    "prepare": "helpers.cleanup.notebook",
-    "Prepared": "helpers.cleanup.notebook",
-    "apply_cleanup": "helpers.cleanup.notebook",
-    "teardown": "helpers.cleanup.notebook",
-    "inventory_table": "helpers.cleanup.notebook",
-    "verify": "helpers.cleanup.notebook",
-    "console_steps": "helpers.cleanup.notebook",
-}
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = [
+    "Inventory",
+    "Prepared",
+    "ProfileState",
+    "TeardownOptions",
+    "TeardownResult",
+    "acting_session",
+    "apply_cleanup",
+    "apply_teardown",
+    "console_steps",
+    "inventory_table",
+    "plan_cleanup",
+    "plan_teardown",
+    "prepare",
+    "profile_state",
+    "remove_profile",
+    "take_inventory",
+    "teardown",
+    "verify",
+    "what_to_keep",
+    "who_cleans_up",
+]
