@@ -26,19 +26,28 @@ def isolate() -> Path:
     return run_dir
 
 
-def notebooks_vs_bare_kernels() -> dict:
-    """Execute every notebook headless in order vs. starting and stopping the same number of bare kernels."""
-    import nbformat
+def _bare_kernels(count: int) -> float:
+    """Seconds to start (until it answers) and stop *count* kernels of the lesson's kernel spec, doing nothing."""
     from jupyter_client.manager import start_new_kernel
+
+    t0 = time.perf_counter()
+    for _ in range(count):
+        km, kc = start_new_kernel(kernel_name="python3")
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return time.perf_counter() - t0
+
+
+def _run_all(paths: list[Path], cells: dict[str, list[tuple[float, str]]] | None = None) -> dict[str, float]:
+    """Run All of every notebook in order (fresh practice account); seconds per notebook (and per cell into *cells*)."""
+    import nbformat
     from nbclient import NotebookClient
 
     from helpers.sandbox import scenarios
 
-    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     scenarios.reset("new-account")
     Path(os.environ["AML_WALKTHROUGH_HOME"], "account.json").unlink(missing_ok=True)
     per_notebook = {}
-    started = time.perf_counter()
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
@@ -46,32 +55,120 @@ def notebooks_vs_bare_kernels() -> dict:
             nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
         ).execute()
         per_notebook[path.stem] = time.perf_counter() - t0
-    lesson = time.perf_counter() - started
-    t0 = time.perf_counter()
-    for _ in paths:
-        km, kc = start_new_kernel(kernel_name="python3")
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    floor = time.perf_counter() - t0
-    return {"notebooks": len(paths), "lesson_s": lesson, "bare_kernels_s": floor, "per_notebook_s": per_notebook}
+        if cells is not None:
+            cells[path.stem] = [(_cell_seconds(cell), cell.source) for cell in nb.cells if cell.cell_type == "code"]
+    return per_notebook
 
 
-def main() -> int:
+def _cell_seconds(cell) -> float:
+    from datetime import datetime
+
+    timing = cell.metadata.get("execution", {})
+    try:
+        start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return float("nan")
+    return (end - start).total_seconds()
+
+
+def notebooks_vs_bare_kernels(rounds: int = 1, show_cells: bool = False) -> dict:
+    """Run All of every notebook headless in order vs. starting and stopping as many bare kernels.
+
+    Both use the lesson's kernel spec (``python3`` from helpers/kernelspec, which loads helpers.kernel_hooks),
+    so the ratio is what the lesson's own cells cost. With *rounds* > 1 the two alternate (the machine is
+    shared and noisy) and the medians are reported.
+    """
+    import compileall
+    from statistics import median
+
+    # Bytecode for helpers/ as a learner's kernels have it after the first import (site-packages has its
+    # own already); otherwise, with PYTHONDONTWRITEBYTECODE set, every kernel would compile it again.
+    compileall.compile_dir(ROOT / "helpers", quiet=1)
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    lessons, floors, runs = [], [], []
+    cells: dict[str, list[tuple[float, str]]] = {}
+    for _ in range(rounds):
+        floors.append(_bare_kernels(len(paths)))
+        started = time.perf_counter()
+        runs.append(_run_all(paths, cells if show_cells else None))
+        lessons.append(time.perf_counter() - started)
+    per_notebook = {path.stem: median(run[path.stem] for run in runs) for path in paths}
+    return {
+        "notebooks": len(paths),
+        "lesson_s": median(lessons),
+        "bare_kernels_s": median(floors),
+        "per_notebook_s": per_notebook,
+        "rounds": rounds,
+        "cells": cells,
+    }
+
+
+def run_all_figures(rounds: int = 1, show_cells: bool = False) -> dict:
+    """Print the Run All figures (the practice account must be running)."""
+    nb = notebooks_vs_bare_kernels(rounds, show_cells)
+    for stem, seconds in nb["per_notebook_s"].items():
+        print(f"  {stem:<28} {seconds:6.2f} s")
+        for seconds_in_cell, source in nb["cells"].get(stem, []):
+            first = source.strip().splitlines()[0][:70] if source.strip() else ""
+            print(f"      {seconds_in_cell:6.2f} s  {first}")
+    medians = " (medians of {} alternating rounds)".format(nb["rounds"]) if nb["rounds"] > 1 else ""
+    print(
+        f"  all {nb['notebooks']} notebooks headless: {nb['lesson_s']:.2f} s; "
+        f"{nb['notebooks']} bare kernels started+stopped: {nb['bare_kernels_s']:.2f} s; "
+        f"ratio {nb['lesson_s'] / nb['bare_kernels_s']:.2f}x{medians}"
+    )
+    return nb
+
+
+PARTS = (
+    "setup_bench",
+    "prose_bench",
+    "sandbox_bench",
+    "persistence_bench",
+    "users_bench",
+    "status_bench",
+    "memory_bench",
+    "hub_bench",
+)
+
+USAGE = """usage: python bench/run.py [PART ...] [--rounds N] [--cells]
+
+PART: runall (the notebooks' Run All vs bare kernels) or a module name without _bench (setup, prose, sandbox,
+persistence, users, status, memory, hub); none = everything, as `make bench`.
+--rounds N  Run All and bare kernels alternate N times; medians are printed (the machine may be shared).
+--cells     also print each code cell's seconds (from nbclient's timing), to see where Run All spends."""
+
+
+def _arguments(argv: list[str]) -> tuple[list[str], bool, int, bool]:
+    """(bench modules to run, whether to run the notebooks, rounds, per-cell figures)."""
+    rounds, cells, wanted = 1, False, []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--rounds":
+            rounds = int(next(args))
+        elif arg == "--cells":
+            cells = True
+        elif arg in ("-h", "--help"):
+            raise SystemExit(USAGE)
+        elif arg in ("runall", "notebooks") or f"{arg}_bench" in PARTS or arg in PARTS:
+            wanted.append(arg)
+        else:
+            raise SystemExit(f"unknown part {arg!r}\n{USAGE}")
+    if not wanted:
+        return list(PARTS), True, rounds, cells
+    modules = [name for name in PARTS if name in wanted or name.removesuffix("_bench") in wanted]
+    return modules, any(arg in ("runall", "notebooks") for arg in wanted), rounds, cells
+
+
+def main(argv: list[str] | None = None) -> int:
+    modules, notebooks, rounds, cells = _arguments(sys.argv[1:] if argv is None else argv)
     run_dir = isolate()
     from helpers.sandbox import server
 
     print(f"make bench  (state: {run_dir})\n")
     figures: dict[str, dict] = {}
-    for name in (
-        "setup_bench",
-        "prose_bench",
-        "sandbox_bench",
-        "persistence_bench",
-        "users_bench",
-        "status_bench",
-        "memory_bench",
-        "hub_bench",
-    ):
+    for name in modules:
         try:
             module = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError:
@@ -79,17 +176,14 @@ def main() -> int:
         print(f"== {name} ==", flush=True)
         figures[name] = module.run()
         print()
+    if not notebooks:
+        return 0
     print("== notebooks ==", flush=True)
     server.start()
-    nb = notebooks_vs_bare_kernels()
-    for stem, seconds in nb["per_notebook_s"].items():
-        print(f"  {stem:<28} {seconds:6.2f} s")
-    print(
-        f"  all {nb['notebooks']} notebooks headless: {nb['lesson_s']:.2f} s; "
-        f"{nb['notebooks']} bare kernels started+stopped: {nb['bare_kernels_s']:.2f} s; "
-        f"ratio {nb['lesson_s'] / nb['bare_kernels_s']:.2f}x"
-    )
-    server.stop()
+    try:
+        figures["notebooks"] = run_all_figures(rounds, cells)
+    finally:
+        server.stop()
     return 0
 
 
