@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import botocore.session
+import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import files, server
 
+ROOT = Path(__file__).resolve().parents[1]
+# The policy notebook 02 attaches to AML@Packt's group (format it with the account ID).
+MFA_POLICY_ARN = "arn:aws:iam::{}:policy/aml-packt-self-service-mfa"
 NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
 
 
@@ -28,6 +34,21 @@ def private_sandbox(home: Path) -> Iterator[server.SandboxInfo]:
     finally:
         server.stop(home)
         os.environ.update(saved)
+
+
+def module_sandbox(name: str):
+    """A module-scoped ``sandbox`` fixture: ``(home, info)`` of a private sandbox in a fresh *name* folder.
+
+    Use as ``sandbox = module_sandbox("cleanup")`` at a test module's top level.
+    """
+
+    @pytest.fixture(scope="module")
+    def sandbox(tmp_path_factory):
+        home = tmp_path_factory.mktemp(name)
+        with private_sandbox(home) as info:
+            yield home, info
+
+    return sandbox
 
 
 def session(home: Path, profile: str) -> boto3.Session:
@@ -61,6 +82,15 @@ def save_root_profile(home: Path, url: str, name: str = "root-keys") -> tuple[st
     key_id, secret = read_rootkey(home)
     files.write_profile(files.paths(home), name, key_id, secret, url)
     return key_id, secret
+
+
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.sandbox ARGS`` for the state folder *home*, as a learner's terminal runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AML_WALKTHROUGH_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.sandbox", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def code_of(exc: ClientError) -> str:

@@ -7,10 +7,22 @@ an unexpected key finds no queued answer and fails. No request leaves the proces
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
 import boto3
 from botocore.stub import Stubber
 
+from helpers import aws
+
+ACCOUNT = "123456789012"
 SECRET = "x" * 40  # a fake secret: the stubbed clients never send a request
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)  # the tests' fixed moment
+
+
+def session_for(key_id: str) -> boto3.Session:
+    """A session signing with *key_id* (and the fake ``SECRET``), as a learner's profile would."""
+    return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=SECRET, region_name="us-east-1")
 
 
 class KeyedStubs:
@@ -27,8 +39,7 @@ class KeyedStubs:
 
     def _get(self, key_id: str, service: str) -> tuple[object, Stubber]:
         if (key_id, service) not in self.stubbers:
-            session = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=SECRET, region_name="us-east-1")
-            client = session.client(service)
+            client = session_for(key_id).client(service)
             stub = Stubber(client)
             stub.activate()
             self.stubbers[(key_id, service)] = (client, stub)
@@ -44,6 +55,14 @@ class KeyedStubs:
         """Every queued answer was used (call at the end of the test's fixture)."""
         for _client, stub in self.stubbers.values():
             stub.assert_no_pending_responses()
+
+
+def keyed_stubs(monkeypatch) -> Iterator[KeyedStubs]:
+    """A fixture's body: ``helpers.aws.client`` answers from ``KeyedStubs``; every queued answer must be used."""
+    fake = KeyedStubs()
+    monkeypatch.setattr(aws, "client", fake)
+    yield fake
+    fake.done()
 
 
 def fake_credentials_env(monkeypatch) -> None:

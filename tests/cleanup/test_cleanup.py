@@ -17,17 +17,13 @@ from helpers.errors import WalkthroughError
 from helpers.mfa import devices
 from helpers.sandbox import console, files, practice, scenarios
 from helpers.sources import AwsFiles
-from tests.sandbox_support import client, code_of, private_sandbox, session
+from tests.sandbox_support import client, code_of, module_sandbox, session
 
 ALL = TeardownOptions(remove_group=True, remove_password_policy=True)
 CERT_BODY = None  # built once (a self-signed certificate) by the fixture below
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("cleanup")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("cleanup")
 
 
 def aws_files(home) -> AwsFiles:

@@ -7,36 +7,26 @@ keyed on the signing key, so each test proves which credentials signed which cal
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-import boto3
 import pytest
 
-from helpers import aws
 from helpers.errors import WalkthroughError
 from helpers.mfa import devices
-from tests.stubs_support import KeyedStubs
+from tests.stubs_support import ACCOUNT, NOW, keyed_stubs, session_for
 
-ACCOUNT = "123456789012"
+FIRST = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-phone"
+SECOND = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-backup"
 USER = "AML@Packt"
 LONG_KEY = "AKIAUSERKEY000000001"
 SESSION_KEY = "ASIASESSIONKEY000001"
-SECRET = "s" * 40
-FIRST = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-phone"
-SECOND = f"arn:aws:iam::{ACCOUNT}:mfa/AML-Packt-backup"
-WHEN = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def stubs(monkeypatch):
-    fake = KeyedStubs()
-    monkeypatch.setattr(aws, "client", fake)
-    yield fake
-    fake.done()
+    yield from keyed_stubs(monkeypatch)
 
 
 def long_term():
-    return boto3.Session(aws_access_key_id=LONG_KEY, aws_secret_access_key=SECRET, region_name="us-east-1")
+    return session_for(LONG_KEY)
 
 
 def session_token_answer():
@@ -45,7 +35,7 @@ def session_token_answer():
             "AccessKeyId": SESSION_KEY,
             "SecretAccessKey": "t" * 40,
             "SessionToken": "FwoGZXIvYXdzEXAMPLETOKEN",
-            "Expiration": WHEN,
+            "Expiration": NOW,
         }
     }
 
@@ -54,7 +44,7 @@ def listed(stubs, *serials):
     stubs.stub(LONG_KEY, "iam").add_response(
         "list_mfa_devices",
         {
-            "MFADevices": [{"UserName": USER, "SerialNumber": s, "EnableDate": WHEN} for s in serials],
+            "MFADevices": [{"UserName": USER, "SerialNumber": s, "EnableDate": NOW} for s in serials],
             "IsTruncated": False,
         },
         {"UserName": USER},
@@ -113,9 +103,9 @@ def test_access_denied_without_a_session_is_explained_as_the_mfa_session_rule(st
 
 def test_a_second_device_is_enabled_with_the_session_and_the_first_needs_none(stubs):
     new = devices.NewDevice(SECOND, b"", "JBSWY3DPEHPK3PXP")
-    assert devices.needs_mfa_session([devices.UserDevice(FIRST, WHEN)], "EnableMFADevice", SECOND)
+    assert devices.needs_mfa_session([devices.UserDevice(FIRST, NOW)], "EnableMFADevice", SECOND)
     assert not devices.needs_mfa_session([], "EnableMFADevice", SECOND)
-    assert devices.needs_mfa_session([devices.UserDevice(FIRST, WHEN)], "DeactivateMFADevice")
+    assert devices.needs_mfa_session([devices.UserDevice(FIRST, NOW)], "DeactivateMFADevice")
     stubs.stub(LONG_KEY, "sts").add_response("get_session_token", session_token_answer())
     signed_in = devices.mfa_session(long_term(), FIRST, "123456")
     stubs.stub(SESSION_KEY, "iam").add_response(

@@ -20,14 +20,9 @@ from helpers.root_keys import (
 )
 from helpers.sandbox import console, files, scenarios
 from helpers.sandbox.source import SandboxAccount
-from tests.sandbox_support import private_sandbox
+from tests.sandbox_support import module_sandbox
 
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-root-keys")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-root-keys")
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from helpers import aws
 from helpers.errors import WalkthroughError, explain
 from helpers.root_keys import (
     ACCEPT_SENTENCE,
@@ -24,16 +23,13 @@ from helpers.root_keys import (
     verify_before_delete,
 )
 from helpers.sources import AwsFiles
-from tests.stubs_support import KeyedStubs
+from tests.stubs_support import ACCOUNT, NOW, SECRET, keyed_stubs, session_for
 
-ACCOUNT = "123456789012"
 ROOT_KEY = "AKIAROOTKEY000000001"
 OTHER_KEY = "AKIAROOTKEY000000002"
 USER_KEY = "AKIAUSERKEY000000001"
-SECRET = "x" * 40
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/AML@Packt"
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -41,14 +37,11 @@ def stubs(monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    fake = KeyedStubs()
-    monkeypatch.setattr(aws, "client", fake)
-    yield fake
-    fake.done()
+    yield from keyed_stubs(monkeypatch)
 
 
 def session(key_id=ROOT_KEY):
-    return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=SECRET, region_name="us-east-1")
+    return session_for(key_id)
 
 
 def who(stubs, arn=ROOT_ARN, key_id=ROOT_KEY):
