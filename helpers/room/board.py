@@ -3,9 +3,10 @@
 For each Unix user the hub created (group aml-learners), :func:`read_row` runs a short probe *as that
 learner* (helpers.room.learners.run_as): is their practice account up (the account source's
 ``running`` hook, see helpers.sources.PracticeHooks), which notebook their account is ready for
-(helpers.progress, with "done" after the clean-up), when their notebooks or state last changed, and the last error in the notebook they saved last. The probe's answer is checked
-field by field: a learner can at most garble their own row. :func:`put_at` puts one learner at the
-start of notebook NN, as that learner, through the source's ``reset_to`` hook, touching no one else.
+(helpers.progress, with "done" after the clean-up), when their notebooks or state last changed, and
+the last error in the notebook they saved last. The probe's answer is checked field by field: a
+learner can at most garble their own row. :func:`put_at` puts one learner at the start of notebook
+NN, as that learner, through the source's ``reset_to`` hook, touching no one else.
 Plain functions, no widgets: ``python -m helpers.room`` prints the board.
 """
 

@@ -1,9 +1,10 @@
 """Start, find and stop the practice account: its local process, built as its last scenario when it came up empty.
 
-The process itself (spawn, health check, stop) lives in ``process``, its state folder in ``state_folder``; this module adds
-the one thing a start needs above it: an account that came back without its saved state is built again
-by ``scenarios`` as the scenario it was last reset to (``lost_note`` then says what was lost). Used by
-``SandboxAccount.files()`` (every notebook, on demand) and by ``python -m helpers.sandbox``.
+The process itself (spawn, health check, stop) lives in ``process``, its state folder in
+``state_folder``; this module adds the one thing a start needs above them: an account that came back
+without its saved state is built again by ``scenarios`` as the scenario it was last reset to
+(``lost_note`` then says what was lost). Used by ``SandboxAccount.files()`` (every notebook, on
+demand) and by ``python -m helpers.sandbox``.
 """
 
 from __future__ import annotations
