@@ -7,6 +7,8 @@ from pathlib import Path
 
 from helpers.sources import AwsFiles
 
+KEY_A = "AKIAAAAAAAAAAAAAAAAA"  # a well-formed access key ID that no account has (profile "a" of the fakes)
+
 
 @dataclass
 class FakeSource:

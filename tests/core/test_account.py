@@ -6,9 +6,8 @@ import pytest
 
 from helpers import account, aws
 from helpers.sources import AwsFiles, YourAwsFiles
-from tests.fakes import FakeSource
+from tests.fakes import KEY_A, FakeSource
 
-KEY_A = "AKIAAAAAAAAAAAAAAAAA"
 KEY_ENV = "AKIAEEEEEEEEEEEEEEEE"
 
 

@@ -4,8 +4,7 @@ import pytest
 
 from helpers import account, lesson
 from helpers.ui import account_form
-from tests.core.test_account import KEY_A
-from tests.fakes import FakeSource
+from tests.fakes import KEY_A, FakeSource
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
 from helpers.ui.mfa_device import DeviceForm
-from tests.sandbox.test_mfa_sandbox import POLICY_ARN
-from tests.sandbox_support import client, private_sandbox, session
+from tests.sandbox_support import MFA_POLICY_ARN, client, private_sandbox, session
 
 CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
 
@@ -109,7 +108,7 @@ def test_in_the_practice_account_the_simulated_console_runs_and_the_check_turns_
 def test_run_all_device_form_is_skipped_cleanly_without_rights(practice):
     info = scenarios.reset(at="03", home=practice)
     root = client(practice, "root-keys")
-    root.detach_group_policy(GroupName="aml-packt-users", PolicyArn=POLICY_ARN.format(info.account_id))
+    root.detach_group_policy(GroupName="aml-packt-users", PolicyArn=MFA_POLICY_ARN.format(info.account_id))
     form = mfa_form.enable_form()
     assert isinstance(form, DeviceForm)
     assert "AML@Packt may not call iam:CreateVirtualMFADevice (AccessDenied)" in said(form)

@@ -16,10 +16,9 @@ from botocore.exceptions import ClientError
 from helpers.errors import WalkthroughError
 from helpers.mfa import clock, devices, verify
 from helpers.sandbox import console, scenarios
-from tests.sandbox_support import client, code_of, private_sandbox, session
+from tests.sandbox_support import MFA_POLICY_ARN, client, code_of, private_sandbox, session
 
 USER = "AML@Packt"
-POLICY_ARN = "arn:aws:iam::{}:policy/aml-packt-self-service-mfa"
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +179,7 @@ def test_remove_is_idempotent_and_resync_falls_back_with_a_sentence(self_service
 def test_without_self_service_rights_the_missing_permission_is_named(self_service, sandbox):
     _home, info = sandbox
     client(self_service, "root-keys").detach_group_policy(
-        GroupName="aml-packt-users", PolicyArn=POLICY_ARN.format(info.account_id)
+        GroupName="aml-packt-users", PolicyArn=MFA_POLICY_ARN.format(info.account_id)
     )
     s = session(self_service, "aml-packt")
     assert devices.list_devices(s, USER) == []  # IAMReadOnlyAccess can read

@@ -69,7 +69,7 @@ def test_reset_at_04_then_stop_or_crash_then_start_keeps_the_account(home, how, 
     s3.put_object(Bucket="made-by-the-learner", Key="notes.txt", Body=b"kept")
     old = server.status(home)
     if how == "stop":
-        from tests.sandbox.test_sandbox_server import cli
+        from tests.sandbox_support import cli
 
         stopped = cli(home, "stop")
         assert stopped.returncode == 0 and "its state is saved" in stopped.stdout
@@ -134,7 +134,7 @@ def test_a_deleted_root_key_stays_refused_after_restart(home):
 
 
 def test_reset_starts_over_and_says_so(home):
-    from tests.sandbox.test_sandbox_server import cli
+    from tests.sandbox_support import cli
 
     server.start(home)
     scenarios.reset(at="03", home=home)
@@ -161,7 +161,7 @@ def test_the_state_file_is_private_and_written_atomically(home):
 
 
 def test_a_damaged_state_file_rebuilds_the_last_checkpoint_and_says_what_was_lost(home):
-    from tests.sandbox.test_sandbox_server import cli
+    from tests.sandbox_support import cli
 
     server.start(home)
     scenarios.reset(at="03", home=home)
@@ -201,7 +201,7 @@ def test_a_state_file_from_another_moto_version_is_not_loaded(home):
 
 
 def test_reset_removes_the_backups_of_the_practice_profile_files(home):
-    from tests.sandbox.test_sandbox_server import cli
+    from tests.sandbox_support import cli
 
     server.start(home)
     p = files.paths(home)

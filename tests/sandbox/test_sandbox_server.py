@@ -18,22 +18,7 @@ from helpers.errors import WalkthroughError, explain
 from helpers.sandbox import console, files, scenarios, server
 from helpers.sandbox.source import SandboxAccount, SandboxRestarted
 from helpers.sources import AccountSource
-from tests.sandbox_support import client, code_of, keys_client, read_rootkey, save_root_profile
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AML_WALKTHROUGH_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.sandbox", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.sandbox_support import cli, client, code_of, keys_client, read_rootkey, save_root_profile
 
 
 def assert_one_sentence_with_fix(result: subprocess.CompletedProcess, fix: str) -> str:
