@@ -33,7 +33,7 @@ from helpers.tables import learner_table
 
 NEEDS_ADMIN = (
     "Nobody here can remove AML@Packt: it may only read IAM, and the root user has no access keys any more "
-    "(notebook 03). Name a profile with IAM administrator rights, e.g. teardown_form(admin_profile='admin'), "
+    "(notebook 03). Type a profile with IAM administrator rights (e.g. admin) in the form's 'Act as profile' box, "
     "or follow the console steps at the end of this notebook, signed in as the root user."
 )
 
