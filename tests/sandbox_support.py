@@ -51,6 +51,24 @@ def module_sandbox(name: str):
     return sandbox
 
 
+def module_learner(name: str):
+    """A module-scoped ``learner`` fixture: one learner's state folder (a fresh *name* folder), the practice
+    account chosen, its own server; yields the folder. Use as ``learner = module_learner("progress-state")``.
+    """
+
+    @pytest.fixture(scope="module")
+    def learner(tmp_path_factory):
+        state = tmp_path_factory.mktemp(name)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("AML_WALKTHROUGH_HOME", str(state))
+            mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
+            mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
+            with private_sandbox(state):
+                yield state
+
+    return learner
+
+
 def session(home: Path, profile: str) -> boto3.Session:
     """A plain ``boto3.Session(profile_name=...)`` over the sandbox files, as a notebook kernel builds it."""
     p = files.paths(home)

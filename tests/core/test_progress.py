@@ -8,19 +8,9 @@ from botocore.exceptions import ClientError
 from helpers import progress
 from helpers.errors import WalkthroughError, explain
 from helpers.sandbox import files, practice
-from tests.sandbox_support import private_sandbox, session
+from tests.sandbox_support import module_learner, session
 
-
-@pytest.fixture(scope="module")
-def learner(tmp_path_factory):
-    """One learner: a state folder of their own, the practice account chosen, its own server."""
-    state = tmp_path_factory.mktemp("progress-state")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AML_WALKTHROUGH_HOME", str(state))
-        mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
-        mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
-        with private_sandbox(state):
-            yield state
+learner = module_learner("progress-state")  # one learner: own state folder, practice account chosen, own server
 
 
 @pytest.mark.parametrize(

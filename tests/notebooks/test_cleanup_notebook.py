@@ -14,18 +14,9 @@ from helpers.errors import WalkthroughError
 from helpers.sandbox import files
 from helpers.ui.cleanup_form import clean_up_form
 from tests import lesson_support as ls
-from tests.sandbox_support import private_sandbox
+from tests.sandbox_support import module_learner
 
-
-@pytest.fixture(scope="module")
-def learner(tmp_path_factory):
-    state = tmp_path_factory.mktemp("cleanup-notebook-state")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AML_WALKTHROUGH_HOME", str(state))
-        mp.setenv("AML_WALKTHROUGH_ACCOUNT", "sandbox")
-        mp.delenv("AML_WALKTHROUGH_PROFILE", raising=False)
-        with private_sandbox(state):
-            yield state
+learner = module_learner("cleanup-notebook-state")
 
 
 def test_what_to_keep_says_the_book_goes_on_with_aml_packt():

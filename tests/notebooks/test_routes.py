@@ -27,12 +27,7 @@ ROUTE_NOTEBOOKS = [p for p in ls.NOTEBOOKS if p.name[:2] in ("01", "02", "03", "
 
 def _outputs_text(nb) -> str:
     """Every cell's printed or displayed text, and what the saved widgets show."""
-    parts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            parts.append(out.get("text", "") or "")
-            parts.extend(str(v) for v in (out.get("data") or {}).values())
-    text = "\n".join(parts) + "\n" + ls.widget_texts(nb)
+    text = ls.cell_texts(nb) + "\n" + ls.widget_texts(nb)
     return text.replace("`", "").replace("<code>", "").replace("</code>", "")  # `code` however it was rendered
 
 
