@@ -10,17 +10,17 @@ from pathlib import Path
 
 from helpers.cleanup.plan_files import ProfileState
 from helpers.credentials import files as profile_files
+from helpers.credentials.profiles import list_profiles, saved_key_id
 from helpers.sources import AwsFiles
 from helpers.users.observe import profile_owner
-from helpers.users.profiles import read_profile_key_id
 
 
 def profile_state(files: AwsFiles, profile: str, user_keys: tuple[str, ...] = ()) -> ProfileState:
     """Whether *profile* is in *files*, its key ID, and (if not one of *user_keys*) whose key it is."""
-    names = {p.name for p in profile_files.list_profiles(files)}
+    names = {p.name for p in list_profiles(files)}
     if profile not in names:
         return ProfileState(profile, present=False)
-    key_id = read_profile_key_id(files, profile)
+    key_id = saved_key_id(files, profile, masked=False)
     owner, dead = None, False
     if key_id is not None and key_id not in user_keys:
         try:

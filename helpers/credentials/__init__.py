@@ -1,7 +1,8 @@
 """Notebook 01: access keys in, checked, proven live with STS, saved as an AWS CLI profile.
 
-``keys`` checks a key pair's shape and reads the console's CSV downloads; ``files`` lists,
-plans and saves profiles in the AWS shared files; ``identity`` asks STS who the keys are;
+``keys`` checks a key pair's shape and reads the console's CSV downloads; ``files`` plans, saves
+and removes profiles in the AWS shared files (the one writer of them), ``profiles`` reads what they
+hold, ``ini`` handles their bytes; ``identity`` asks STS who the keys are;
 ``flow`` chains them for the form and the notebook's cells. No widgets here.
 """
 
@@ -9,15 +10,11 @@ from __future__ import annotations
 
 from helpers.credentials.files import (
     DEFAULT_PROFILE,
-    CredentialsFileError,
     ProfileExistsError,
-    ProfileInfo,
     SaveResult,
     check_profile_name,
-    list_profiles,
     plan_save_profile,
     save_profile,
-    saved_key_id,
 )
 from helpers.credentials.flow import (
     CredentialsReport,
@@ -39,6 +36,7 @@ from helpers.credentials.identity import (
     prove_session,
     session_from_keys,
 )
+from helpers.credentials.ini import CredentialsFileError
 from helpers.credentials.keys import (
     CheckedKeys,
     KeyFileError,
@@ -49,6 +47,7 @@ from helpers.credentials.keys import (
     parse_keys_csv,
     read_keys_csv,
 )
+from helpers.credentials.profiles import ProfileInfo, list_profiles, saved_key_id
 
 __all__ = [
     "DEFAULT_PROFILE",

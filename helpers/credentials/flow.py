@@ -13,13 +13,12 @@ from helpers.credentials.files import (
     DEFAULT_PROFILE,
     SaveResult,
     check_profile_name,
-    list_profiles,
     plan_save_profile,
     save_profile,
-    saved_key_id,
 )
 from helpers.credentials.identity import Identity, prove_key_pair, prove_profile
 from helpers.credentials.keys import CheckedKeys, check_key_pair, read_keys_csv
+from helpers.credentials.profiles import list_profiles, saved_key_id
 from helpers.errors import WalkthroughError, cell_guard, explain
 from helpers.plan import Plan
 from helpers.sources import AwsFiles

@@ -6,6 +6,7 @@ Kept as the place notebook 03's modules import from; the one implementation live
 
 from __future__ import annotations
 
-from helpers.credentials.files import RemoveResult, has_profile, remove_profile
+from helpers.credentials.files import RemoveResult, remove_profile
+from helpers.credentials.profiles import has_profile
 
 __all__ = ["RemoveResult", "has_profile", "remove_profile"]

@@ -3,7 +3,7 @@
 Plans first (``plan_setup``, ``add_service``, ``plan_key_rotation``), then ``apply_plan``.
 Names and the CIS policy live in ``helpers.names``. Submodules: ``policies`` (service catalogue,
 password-policy rules), ``passwords``, ``plan`` (pure builders), ``observe`` (reads), ``apply``,
-``profiles``, ``switch``, ``check``.
+``switching``, ``check``; the AWS files are read and written by ``helpers.credentials``.
 """
 
 from __future__ import annotations
@@ -15,20 +15,12 @@ from helpers.plan import Plan
 from helpers.sources import AwsFiles
 from helpers.users.apply import ApplyResult, apply_plan, explain_step_error
 from helpers.users.check import Capability, check_capabilities
+from helpers.users.key_plan import plan_key_rotation
 from helpers.users.observe import observe
 from helpers.users.passwords import Secret, generate_password, password_problems
-from helpers.users.plan import (
-    KeyLimitError,
-    Observed,
-    ProfileConflictError,
-    password_policy_diff,
-    plan_key_rotation,
-    plan_password_policy,
-    plan_service,
-    plan_setup,
-    signin_url,
-)
+from helpers.users.plan import password_policy_diff, plan_password_policy, plan_service, plan_setup
 from helpers.users.policies import BASE_SERVICES, OPTIONAL_SERVICES, SERVICES, service
+from helpers.users.records import KeyLimitError, Observed, ProfileConflictError, signin_url
 from helpers.users.steps import closing_check, services_table, standing, switch
 from helpers.users.switching import switch_to_profile, wait_until_live
 

@@ -16,13 +16,15 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers import aws
+from helpers.credentials.files import save_profile
+from helpers.credentials.keys import KeyPair
 from helpers.errors import WalkthroughError, error_code, explain, is_access_denied
 from helpers.names import CIS_PASSWORD_POLICY, ROOT_PROFILE
 from helpers.plan import Plan
 from helpers.sources import AwsFiles
+from helpers.textfiles import backup, write_atomic
 from helpers.users.passwords import Secret, generate_password, password_problems
-from helpers.users.plan import signin_url
-from helpers.users.profiles import write_key_csv, write_key_profile
+from helpers.users.records import signin_url
 from helpers.users.switching import wait_until_live
 
 # The IAM permission each kind of step needs, for AccessDenied messages.
@@ -239,7 +241,9 @@ def _create_key(iam, session, step, files, result) -> str:
     key_id, secret = made["AccessKeyId"], Secret(made["SecretAccessKey"])
     del made
     try:
-        result.backups += write_key_profile(files, p["profile"], key_id, secret, session.region_name)
+        pair = KeyPair(key_id, secret.reveal())
+        saved = save_profile(files, p["profile"], pair, region=session.region_name, overwrite=True)
+        result.backups += list(saved.backups)
         if p.get("csv_path"):
             result.files_written.append(write_key_csv(p["csv_path"], p["user"], key_id, secret))
     except Exception:
@@ -249,3 +253,13 @@ def _create_key(iam, session, step, files, result) -> str:
     result.key_id = key_id
     result.files_written += [files.credentials_file, files.config_file]
     return f"Created access key {key_id} and saved it in profile {p['profile']} (the secret is not shown)."
+
+
+def write_key_csv(path: str | Path, user: str, key_id: str, secret: Secret) -> Path:
+    """A CSV like the console's "Download .csv file" (0600) at a path the learner picked (notebook 02)."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        target = target / f"{user.replace('@', '_')}_accessKeys.csv"
+    backup(target)
+    write_atomic(target, f"Access key ID,Secret access key\n{key_id},{secret.reveal()}\n")
+    return target

@@ -8,10 +8,10 @@ import boto3
 from botocore.exceptions import ClientError
 
 from helpers import aws
+from helpers.credentials.profiles import saved_key_id
 from helpers.errors import error_code, is_access_denied
 from helpers.names import ROOT_PROFILE
 from helpers.sources import AwsFiles
-from helpers.users.profiles import read_profile_key_id
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def check_capabilities(session: boto3.Session, files: AwsFiles | None = None) ->
     """Try a few actions with *session* (AML@Packt's): S3 and IAM reads work, deleting root's keys does not."""
     s3 = aws.client(session, "s3")
     iam = aws.client(session, "iam")
-    root_key = (read_profile_key_id(files, ROOT_PROFILE) if files else None) or "AKIAROOTKEYNOTSAVED0"
+    root_key = (saved_key_id(files, ROOT_PROFILE, masked=False) if files else None) or "AKIAROOTKEYNOTSAVED0"
     return [
         _try(
             "List S3 buckets",

@@ -6,12 +6,12 @@ import boto3
 from botocore.exceptions import ClientError
 
 from helpers import aws
+from helpers.credentials.profiles import ProfileInfo, saved_key_id
 from helpers.errors import error_code
 from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
 from helpers.sources import AwsFiles
-from helpers.users.plan import KeyInfo, Observed, ProfileInfo
 from helpers.users.policies import normalise_password_policy
-from helpers.users.profiles import read_profile_key_id
+from helpers.users.records import KeyInfo, Observed
 
 # Errors meaning "this key does not work at all" (deleted, never valid, wrong secret).
 DEAD_KEY_CODES = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"}
@@ -81,7 +81,7 @@ def observe(session: boto3.Session, files: AwsFiles | None = None, profile: str 
         )
     profile_info = None
     if files is not None:
-        key_id = read_profile_key_id(files, profile)
+        key_id = saved_key_id(files, profile, masked=False)
         owner, dead = None, False
         if key_id is not None and key_id not in {k.key_id for k in keys}:
             owner, dead = profile_owner(files, profile)

@@ -1,106 +1,26 @@
 """Pure plan builders for notebook 02: from an observed account state to the changes to make.
 
-Nothing here calls AWS. ``observe.observe()`` gathers an :class:`Observed` record; the
-builders turn it into a :class:`helpers.plan.Plan` whose changes are :class:`Step` objects
+Nothing here calls AWS. ``observe.observe()`` gathers an :class:`Observed` record (``records``);
+the builders turn it into a :class:`helpers.plan.Plan` whose changes are :class:`Step` objects
 (a ``Change`` plus the parameters ``apply.apply_plan`` needs), so what the learner reads is
-exactly what gets carried out.
+exactly what gets carried out. The key's steps and the rotation are in ``key_plan``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from helpers.errors import WalkthroughError
 from helpers.identity import partition_of
 from helpers.mfa.policies import self_service_mfa_policy
 from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
-from helpers.plan import Change, Plan
+from helpers.plan import Plan
+from helpers.users.key_plan import key_steps
 from helpers.users.policies import (
     BASE_SERVICES,
     normalise_password_policy,
     service,
     wanted_password_policy,
 )
-
-MAX_KEYS = 2
-
-
-@dataclass(frozen=True)
-class Step(Change):
-    """A plan line plus what applying it needs (never a secret)."""
-
-    params: dict = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class KeyInfo:
-    """One access key of the user (its ID is not a secret)."""
-
-    key_id: str
-    status: str  # "Active" or "Inactive"
-    created: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.status == "Active"
-
-
-@dataclass(frozen=True)
-class ProfileInfo:
-    """What a named profile in the account's files holds."""
-
-    name: str
-    key_id: str | None = None  # None: no such profile, or no key in it
-    owner_arn: str | None = None  # who STS says the key belongs to (looked up only when needed)
-    dead: bool = False  # AWS refused the key (deleted or never valid)
-
-
-@dataclass(frozen=True)
-class Observed:
-    """The account as far as notebook 02 cares, gathered by ``observe.observe()``."""
-
-    account_id: str
-    caller_arn: str
-    user_name: str | None = None  # the name as IAM spells it (matched ignoring case)
-    user_arn: str | None = None
-    group_exists: bool = False
-    user_in_group: bool = False
-    group_policies: frozenset[str] = frozenset()  # managed policy names on the group
-    self_service_policy: bool = False  # the customer-managed aml-packt-self-service-mfa exists
-    user_policies: frozenset[str] = frozenset()  # managed policy names directly on the user
-    login_profile: bool = False
-    keys: tuple[KeyInfo, ...] = ()
-    password_policy: dict | None = None  # None: the account has no password policy
-    profile: ProfileInfo | None = None
-
-    @property
-    def caller_is_root(self) -> bool:
-        return self.caller_arn.endswith(":root")
-
-    @property
-    def user(self) -> str:
-        """The name to act on: the existing user's spelling, else AML@Packt."""
-        return self.user_name or USER_NAME
-
-    def profile_key(self) -> KeyInfo | None:
-        """The user's key that the profile holds, if it holds one."""
-        if self.profile is None or self.profile.key_id is None:
-            return None
-        return next((k for k in self.keys if k.key_id == self.profile.key_id), None)
-
-
-class ProfileConflictError(WalkthroughError):
-    """The chosen profile name already holds another identity's key."""
-
-
-class KeyLimitError(WalkthroughError):
-    """The user already has the two access keys IAM allows, and neither is in the profile."""
-
-
-def signin_url(account_id: str) -> str:
-    """The account's console sign-in page for IAM users (notebook 02 shows it)."""
-    return f"https://{account_id}.signin.aws.amazon.com/console"
+from helpers.users.records import Observed, Step
 
 
 def _show(value) -> str:
@@ -205,62 +125,6 @@ def _self_service_steps(obs: Observed) -> list[Step]:
     return steps
 
 
-def _key_steps(obs: Observed, profile: str, csv_path: str | None) -> tuple[list[Step], list[str]]:
-    notes: list[str] = []
-    info = obs.profile
-    held = obs.profile_key()
-    user_arn = obs.user_arn
-    if info is not None and info.key_id and held is None and info.owner_arn and not info.dead:
-        if user_arn is None or info.owner_arn != user_arn:
-            raise ProfileConflictError(
-                f"Profile {profile!r} already holds the key of {info.owner_arn}, not of {obs.user}. "
-                "Choose another profile name for AML@Packt (or remove that profile yourself if you no "
-                "longer need it); nothing was changed."
-            )
-    if held is not None:
-        if held.active:
-            notes.append(f"Profile {profile!r} already holds {obs.user}'s active key {held.key_id}: no new key.")
-            return [], notes
-        step = Step(
-            "activate",
-            "access key",
-            held.key_id,
-            f"the one in profile {profile}",
-            params={"user": obs.user, "key_id": held.key_id},
-            api_action="iam:UpdateAccessKey",
-        )
-        return [step], notes
-    if len(obs.keys) >= MAX_KEYS:
-        ids = ", ".join(k.key_id for k in obs.keys)
-        raise KeyLimitError(
-            f"{obs.user} already has two access keys ({ids}), the most IAM allows, and profile "
-            f"{profile!r} holds neither. AWS never shows a secret key again, so rotate instead: "
-            f"aml.users.plan_key_rotation(observed, retire='<the unused key ID>') deletes the unused key, "
-            "creates a new one straight into the profile, checks it works, then retires the old one."
-        )
-    if info is not None and info.dead:
-        notes.append(f"Profile {profile!r} holds a key AWS no longer accepts; it will be replaced (a backup is kept).")
-    for k in obs.keys:
-        notes.append(
-            f"{obs.user} already has key {k.key_id}, which is not in profile {profile!r}; its secret cannot be "
-            "shown again. Delete it once you are sure nothing uses it."
-        )
-    detail = f"saved straight into profile {profile}"
-    if csv_path:
-        detail += f" and {csv_path}"
-    steps = [
-        Step(
-            "create",
-            "access key",
-            f"for {obs.user}",
-            detail,
-            params={"user": obs.user, "profile": profile, "csv_path": csv_path},
-            api_action="iam:CreateAccessKey",
-        )
-    ]
-    return steps, notes
-
-
 def plan_setup(
     obs: Observed,
     services=BASE_SERVICES,
@@ -326,9 +190,9 @@ def plan_setup(
             )
         )
     if access_key:
-        key_steps, key_notes = _key_steps(obs, profile, csv_path)
-        steps += key_steps
-        notes += key_notes
+        more_steps, more_notes = key_steps(obs, profile, csv_path)
+        steps += more_steps
+        notes += more_notes
     if steps and obs.user_arn and obs.caller_arn == obs.user_arn:
         notes.append(
             f"You are acting as {obs.user}, which cannot change IAM: apply this with profile 'root-keys' "
@@ -361,61 +225,3 @@ def plan_service(obs: Observed, name: str, add: bool = True) -> Plan:
             )
         )
     return Plan(f"Remove {svc.label}", tuple(steps), tuple(notes))
-
-
-def plan_key_rotation(obs: Observed, profile: str = USER_PROFILE, retire: str | None = None) -> Plan:
-    """Rotate the user's key: make room, create new into *profile*, prove it, retire the old (notebook 02)."""
-    if obs.user_name is None:
-        raise WalkthroughError(f"{USER_NAME} does not exist yet: run the set-up cell first.")
-    ids = {k.key_id for k in obs.keys}
-    if retire is not None and retire not in ids:
-        raise WalkthroughError(f"{obs.user} has no key {retire}; its keys are {', '.join(sorted(ids)) or 'none'}.")
-    held = obs.profile_key()
-    steps: list[Step] = []
-    old = [k.key_id for k in obs.keys if held is None or k.key_id != held.key_id]
-    if len(obs.keys) >= MAX_KEYS:
-        # Room for the new key first: IAM never allows a third.
-        room = retire or (old[0] if held is not None else None)
-        if room is None:
-            raise KeyLimitError(
-                f"{obs.user} has two keys ({', '.join(sorted(ids))}) and profile {profile!r} holds neither: "
-                "say which one to retire (retire='<key ID>')."
-            )
-        steps += _retire(obs.user, room, "to make room: IAM allows two keys")
-    steps.append(
-        Step(
-            "create",
-            "access key",
-            f"for {obs.user}",
-            f"saved straight into profile {profile}",
-            params={"user": obs.user, "profile": profile, "csv_path": None},
-            api_action="iam:CreateAccessKey",
-        )
-    )
-    steps.append(
-        Step(
-            "check",
-            "profile",
-            profile,
-            "works with the new key (up to about a minute)",
-            params={"profile": profile},
-            api_action="sts:GetCallerIdentity",
-        )
-    )
-    if held is not None and not any(s.name == held.key_id for s in steps):
-        steps += _retire(obs.user, held.key_id, "the one the profile held before")
-    return Plan(f"Rotate {obs.user}'s access key", tuple(steps), ())
-
-
-def _retire(user: str, key_id: str, why: str) -> list[Step]:
-    return [
-        Step(
-            "deactivate",
-            "access key",
-            key_id,
-            why,
-            params={"user": user, "key_id": key_id},
-            api_action="iam:UpdateAccessKey",
-        ),
-        Step("delete", "access key", key_id, params={"user": user, "key_id": key_id}, api_action="iam:DeleteAccessKey"),
-    ]

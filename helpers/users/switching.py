@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import configparser
 import time
 from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
 from helpers import account, aws
+from helpers.credentials.files import save_profile
+from helpers.credentials.profiles import profile_info, saved_key_id, saved_key_pair
 from helpers.errors import DENIED_CODES, WalkthroughError, error_code, explain
 from helpers.names import USER_NAME, USER_PROFILE
 from helpers.sources import AwsFiles
-from helpers.users.passwords import Secret
-from helpers.users.profiles import read_profile_key_id, write_key_profile
 
 # A new key is refused with these for a few seconds on AWS while it propagates (IAM is eventually consistent).
 LIVE_TIMEOUT = 60.0  # about a minute: on AWS a new key usually works within seconds, sometimes much later
@@ -81,10 +80,11 @@ def switch_to_profile(
 
 
 def _copy_to_default(files: AwsFiles, profile: str, say: Callable[[str], None] | None) -> None:
-    parser = configparser.RawConfigParser()
-    parser.read(files.credentials_file, encoding="utf-8")
-    key_id = parser.get(profile, "aws_access_key_id")
-    current = read_profile_key_id(files, "default")
+    pair = saved_key_pair(files, profile)
+    if pair is None:
+        raise WalkthroughError(f"Profile {profile!r} holds no key pair to copy; nothing was switched.")
+    key_id = pair.access_key_id
+    current = saved_key_id(files, "default", masked=False)
     if current == key_id:
         return
     if current is not None:
@@ -92,10 +92,7 @@ def _copy_to_default(files: AwsFiles, profile: str, say: Callable[[str], None] |
             f"Profile 'default' already holds another key ({current}); it was left alone and nothing was switched. "
             "Remove it yourself if you no longer need it, or keep using --profile aml-packt."
         )
-    secret = Secret(parser.get(profile, "aws_secret_access_key"))
-    config = configparser.RawConfigParser()
-    config.read(files.config_file, encoding="utf-8")
-    region = config.get(f"profile {profile}", "region", fallback=None)
-    write_key_profile(files, "default", key_id, secret, region)
+    info = profile_info(files, profile)
+    save_profile(files, "default", pair, region=info.region if info else None)
     if say is not None:
         say(f"Profile 'default' now holds the same key ({key_id}).")

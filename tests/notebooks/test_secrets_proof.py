@@ -189,6 +189,7 @@ def test_error_paths_never_repeat_the_secret_they_were_given(tmp_path):
     from helpers import errors
     from helpers.credentials import files as cred_files
     from helpers.credentials import keys
+    from helpers.credentials import profiles as cred_profiles
     from helpers.sources import AwsFiles
     from helpers.users import passwords
     from helpers.users.policies import wanted_password_policy
@@ -227,9 +228,9 @@ def test_error_paths_never_repeat_the_secret_they_were_given(tmp_path):
     # A credentials file that cannot be parsed, with the secret on the broken lines.
     files = AwsFiles(config_file=tmp_path / "config", credentials_file=tmp_path / "credentials")
     files.credentials_file.write_text(f"[root-keys\naws_secret_access_key = {SECRET}\n{SECRET}\n")
-    messages.append(_message_of(lambda: cred_files.list_profiles(files)))
+    messages.append(_message_of(lambda: cred_profiles.list_profiles(files)))
     messages.append(_message_of(lambda: cred_files.save_profile(files, "root-keys", keys.KeyPair(key_id, SECRET))))
-    messages.append(_message_of(lambda: cred_files.saved_key_id(files, "root-keys")))
+    messages.append(_message_of(lambda: cred_profiles.saved_key_id(files, "root-keys")))
     assert len(messages) >= 25
     leaks = [m for m in messages if SECRET in m or PASSWORD in m or SECRET[:20] in m or PASSWORD[:12] in m]
     assert leaks == []

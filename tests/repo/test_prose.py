@@ -179,7 +179,9 @@ def _plans():
     from helpers.cleanup.plan import ProfileState, TeardownOptions, plan_teardown
     from helpers.root_keys.observe import Observation, RootKey
     from helpers.root_keys.plan import plan_deactivate, plan_delete
-    from helpers.users.plan import KeyInfo, Observed, plan_key_rotation, plan_service, plan_setup
+    from helpers.users.key_plan import plan_key_rotation
+    from helpers.users.plan import plan_service, plan_setup
+    from helpers.users.records import KeyInfo, Observed
 
     account, root = "123456789012", "arn:aws:iam::123456789012:root"
     new = Observed(account_id=account, caller_arn=root)

@@ -12,6 +12,9 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from helpers import aws
+from helpers.credentials.files import save_profile
+from helpers.credentials.keys import KeyPair
+from helpers.credentials.profiles import saved_key_id
 from helpers.errors import WalkthroughError
 from helpers.mfa.policies import self_service_mfa_policy
 from helpers.users import (
@@ -29,9 +32,7 @@ from helpers.users import (
     switch_to_profile,
     wait_until_live,
 )
-from helpers.users.passwords import Secret
-from helpers.users.plan import Step
-from helpers.users.profiles import read_profile_key_id
+from helpers.users.records import Step
 from tests.users_support import ROOT_KEY_ID, moto_account_fixture
 
 
@@ -114,9 +115,7 @@ def test_switch_refuses_a_profile_of_someone_else(moto_account, monkeypatch):
     iam = aws.client(session, "iam")
     iam.create_user(UserName="someone")
     key = iam.create_access_key(UserName="someone")["AccessKey"]
-    from helpers.users.profiles import write_key_profile
-
-    write_key_profile(files, "aml-packt", key["AccessKeyId"], Secret(key["SecretAccessKey"]))
+    save_profile(files, "aml-packt", KeyPair(key["AccessKeyId"], key["SecretAccessKey"]))
     chosen = []
     monkeypatch.setattr("helpers.account.use_profile", chosen.append)
     with pytest.raises(WalkthroughError, match="not as AML@Packt"):
@@ -230,7 +229,7 @@ def test_rotation_replaces_the_key_and_leaves_one(moto_account):
     assert result.ok, result.error
     obs = observe(session, files)
     assert [k.key_id for k in obs.keys] == [result.key_id] != [first.key_id]
-    assert read_profile_key_id(files, "aml-packt") == result.key_id
+    assert saved_key_id(files, "aml-packt", masked=False) == result.key_id
 
 
 def test_rotation_with_two_keys_retires_the_chosen_one(moto_account):
@@ -279,7 +278,7 @@ def test_key_deleted_again_when_profile_cannot_be_written(moto_account, monkeypa
     def broken(*a, **k):
         raise PermissionError(13, "Permission denied", str(files.credentials_file))
 
-    monkeypatch.setattr("helpers.users.apply.write_key_profile", broken)
+    monkeypatch.setattr("helpers.users.apply.save_profile", broken)
     result = apply_plan(session, setup_plan(session, files), files)
     assert not result.ok and "writable" in result.error
     assert observe(session).keys == ()
@@ -287,9 +286,7 @@ def test_key_deleted_again_when_profile_cannot_be_written(moto_account, monkeypa
 
 def test_wait_until_live_retries_with_backoff_then_gives_up(moto_account):
     _, files = moto_account
-    from helpers.users.profiles import write_key_profile
-
-    write_key_profile(files, "aml-packt", "AKIANOTYETLIVE000001", Secret("x" * 40))
+    save_profile(files, "aml-packt", KeyPair("AKIANOTYETLIVE000001", "x" * 40))
     said, slept, now = [], [], [0.0]
 
     def sleep(seconds):
@@ -407,9 +404,11 @@ def test_switch_can_also_fill_an_empty_default_profile(moto_account, monkeypatch
     result = full_setup(session, files)
     monkeypatch.setattr("helpers.account.use_profile", lambda name: None)
     switch_to_profile(files, also_default=True)
-    assert read_profile_key_id(files, "default") == result.key_id
+    assert saved_key_id(files, "default", masked=False) == result.key_id
     assert aws.make_session(files, "default").client("sts").get_caller_identity()["Arn"].endswith("/AML@Packt")
-    assert "[default]\nregion = us-east-1" in files.config_file.read_text()  # AWS CLI style: not [profile default]
+    config = files.config_file.read_text()
+    default = config.split("[default]\n")[1]  # AWS CLI style: [default], not [profile default]
+    assert "region = us-east-1\n" in default and "[profile default]" not in config
 
 
 def test_switch_leaves_a_default_of_someone_else_alone(moto_account, monkeypatch):
@@ -423,7 +422,7 @@ def test_switch_leaves_a_default_of_someone_else_alone(moto_account, monkeypatch
     monkeypatch.setattr("helpers.account.use_profile", chosen.append)
     with pytest.raises(WalkthroughError, match="left alone"):
         switch_to_profile(files, also_default=True)
-    assert chosen == [] and read_profile_key_id(files, "default") == "AKIAOTHER00000000001"
+    assert chosen == [] and saved_key_id(files, "default", masked=False) == "AKIAOTHER00000000001"
 
 
 def test_malformed_credentials_file_refused_and_no_key_left(moto_account):
@@ -431,7 +430,7 @@ def test_malformed_credentials_file_refused_and_no_key_left(moto_account):
     plan = setup_plan(session, files)  # the session has read its keys; now the file gets damaged
     files.credentials_file.write_text("[root-keys\naws_secret_access_key = verysecretvalue\n")
     result = apply_plan(session, plan, files)
-    assert not result.ok and "not a valid AWS INI file" in result.error
+    assert not result.ok and "cannot be read" in result.error and "line 1" in result.error
     assert "verysecretvalue" not in result.error
     assert observe(session).keys == ()  # the key made before the write failed was deleted again
 

@@ -7,23 +7,14 @@ import pickle
 
 import pytest
 
+from helpers.credentials.profiles import ProfileInfo
 from helpers.errors import WalkthroughError
 from helpers.mfa.policies import self_service_mfa_policy
 from helpers.names import CIS_PASSWORD_POLICY
 from helpers.users import passwords, policies
-from helpers.users.plan import (
-    KeyInfo,
-    KeyLimitError,
-    Observed,
-    ProfileConflictError,
-    ProfileInfo,
-    password_policy_diff,
-    plan_key_rotation,
-    plan_password_policy,
-    plan_service,
-    plan_setup,
-    signin_url,
-)
+from helpers.users.key_plan import plan_key_rotation
+from helpers.users.plan import password_policy_diff, plan_password_policy, plan_service, plan_setup
+from helpers.users.records import KeyInfo, KeyLimitError, Observed, ProfileConflictError, signin_url
 
 ACCOUNT = "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
