@@ -78,10 +78,12 @@ class _Reader:
     def read(
         self, what: str, action: str, call: Callable[[], Any], default: Any, not_offered: set[str] = NOT_OFFERED
     ) -> Any:
-        value, why = read_or_why(call, lambda _exc: f"iam:{action}", absent=not_offered, why_other=None)
+        value, why = read_or_why(
+            call, lambda _exc: f"iam:{action}", absent=not_offered, why_other=None, default=default
+        )
         if why:
             self.unseen[what] = why
-        return default if value is None else value
+        return value
 
 
 def _missing(call: Callable[[], Any]) -> Any:

@@ -13,7 +13,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from helpers import aws
-from helpers.errors import error_code, explain
+from helpers.errors import error_code, explain, is_access_denied
 from helpers.identity import uses_temporary_credentials, who_am_i
 
 # The good outcome of `aws login`: the root user works with short-lived credentials and never had keys.
@@ -37,7 +37,6 @@ NOT_ROOT_KEYS_PRESENT = "not root, keys present"  # only the root user can delet
 NOT_ROOT_UNKNOWN = "not root, cannot tell"  # no right to read the summary: console steps, check by eye
 KEYS_GONE = "keys gone"  # the check passes
 
-DENIED = {"AccessDenied", "AccessDeniedException"}
 # The lesson's own calls: a key last used by these was (most likely) last used by this notebook.
 LESSON_SERVICES = {"iam", "sts"}
 RECENT_DAYS = 30
@@ -187,7 +186,7 @@ def observe(session: boto3.Session) -> Observation:
     try:
         present = keys_present(session)
     except ClientError as exc:
-        if error_code(exc) not in DENIED:
+        if not is_access_denied(exc):
             raise
         return Observation(
             me.account_id,
