@@ -15,7 +15,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from helpers import aws
-from helpers.errors import WalkthroughError, error_code, explain
+from helpers.errors import WalkthroughError, error_code, explain, is_access_denied
 from helpers.mfa.codes import clean_code, clean_pair, refusal_reason
 from helpers.plan import Change, Plan
 
@@ -91,10 +91,10 @@ MFA_SESSION_SECONDS = 900  # GetSessionToken's shortest: the session lives in me
 
 def _denied(exc: ClientError, user_name: str, action: str, session_rule: bool = False) -> WalkthroughError:
     """*session_rule*: the call was made without an MFA session where AWS requires one (then that is the reason)."""
-    if error_code(exc) in ("AccessDenied", "AccessDeniedException") and session_rule:
+    if is_access_denied(exc) and session_rule:
         # On AWS this is the MFA-session rule, not a missing policy: say what to do, not what to attach.
         return WalkthroughError(NEEDS_MFA_SESSION)
-    if error_code(exc) in ("AccessDenied", "AccessDeniedException"):
+    if is_access_denied(exc):
         return WalkthroughError(
             f"{user_name} may not call iam:{action} (AccessDenied). Someone who manages IAM in this account "
             "(the root user in the console, or an administrator) can grant it by attaching the self-service "
@@ -123,7 +123,7 @@ def mfa_session(session: boto3.Session, serial: str, code: object) -> boto3.Sess
             SerialNumber=serial, TokenCode=token, DurationSeconds=MFA_SESSION_SECONDS
         )["Credentials"]
     except ClientError as exc:
-        if error_code(exc) in ("AccessDenied", "AccessDeniedException"):
+        if is_access_denied(exc):
             raise WalkthroughError(
                 f"AWS refused the code for device {serial.rsplit('/', 1)[-1]}: type the code that device's app "
                 "shows now (each code works once; wait for the next one if you just used it)."
