@@ -1,9 +1,10 @@
 """Notebook 04: MFA for the root user (console, verified from code) and for AML@Packt (from code).
 
 Modules: ``codes`` (what people type), ``verify`` (three sources for root MFA), ``devices`` (a
-user's own virtual devices), ``clock`` (is the local clock right?), ``policies`` (MFA policies as
-dicts). The one-call helpers below take the chosen account from ``helpers.account``. No widgets
-here: the forms are in ``helpers.ui.mfa_form``.
+user's own virtual devices), ``sessions`` (the MFA session AWS requires for a second device),
+``unfinished`` (devices this kernel created and has not enabled), ``clock`` (is the local clock
+right?), ``policies`` (MFA policies as dicts). The one-call helpers below take the chosen account
+from ``helpers.account``. No widgets here: the forms are in ``helpers.ui.mfa_form``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,15 @@ from botocore.exceptions import ClientError
 
 from helpers import aws
 from helpers.errors import WalkthroughError, error_code, explain, is_access_denied
-from helpers.mfa.codes import clean_code, clean_pair, refusal_reason
+from helpers.mfa.codes import clean_pair, refusal_reason
+
+# ``sessions`` (the MFA-session rule) and ``unfinished`` (this kernel's unfinished devices) are re-exported:
+# the form and the tests reach them as ``devices.mfa_session``, ``devices.NameTaken``, ...
+from helpers.mfa.sessions import NEEDS_MFA_SESSION, needs_mfa_session
+from helpers.mfa.sessions import mfa_session as mfa_session
+from helpers.mfa.unfinished import NameTaken as NameTaken
+from helpers.mfa.unfinished import forget, name_taken, remember, unfinished_device
+from helpers.mfa.unfinished import forget_unfinished as forget_unfinished
 from helpers.plan import Change, Plan
 
 DEFAULT_DEVICE_NAME = "AML-Packt-phone"
@@ -82,13 +90,6 @@ def _iam(session: boto3.Session):
     return aws.client(session, "iam")
 
 
-# AWS (IAM User Guide, "Assign MFA devices in the AWS CLI or AWS API"): an IAM user who adds another MFA device
-# or deactivates one from code must first call GetSessionToken with a code from an existing device.
-NEEDS_MFA_SESSION = "AWS requires an MFA session for this: enter a code from your existing device."
-MFA_SESSION_ACTIONS = frozenset({"EnableMFADevice", "DeactivateMFADevice"})
-MFA_SESSION_SECONDS = 900  # GetSessionToken's shortest: the session lives in memory for one action
-
-
 def _denied(exc: ClientError, user_name: str, action: str, session_rule: bool = False) -> WalkthroughError:
     """*session_rule*: the call was made without an MFA session where AWS requires one (then that is the reason)."""
     if is_access_denied(exc) and session_rule:
@@ -103,49 +104,6 @@ def _denied(exc: ClientError, user_name: str, action: str, session_rule: bool = 
     return WalkthroughError(explain(exc))
 
 
-def needs_mfa_session(existing: list[UserDevice], action: str, new_serial: str | None = None) -> bool:
-    """True when AWS wants an MFA session for *action* by the user itself: adding another device, deactivating one."""
-    others = [d for d in existing if d.serial != new_serial]
-    if action == "EnableMFADevice":
-        return bool(others)  # the first device needs none: there is nothing to sign in with yet
-    return action in MFA_SESSION_ACTIONS and bool(existing)
-
-
-def mfa_session(session: boto3.Session, serial: str, code: object) -> boto3.Session:
-    """A session signed with MFA: sts:GetSessionToken with *serial* and one *code*; its keys stay in memory.
-
-    The temporary credentials are never written to a file: the returned Session holds them, with the same
-    config (endpoint, region) as *session*, and is dropped after the one action it is made for.
-    """
-    token, _spaces = clean_code(code, "code from your existing device")
-    try:
-        creds = aws.client(session, "sts").get_session_token(
-            SerialNumber=serial, TokenCode=token, DurationSeconds=MFA_SESSION_SECONDS
-        )["Credentials"]
-    except ClientError as exc:
-        if is_access_denied(exc):
-            raise WalkthroughError(
-                f"AWS refused the code for device {serial.rsplit('/', 1)[-1]}: type the code that device's app "
-                "shows now (each code works once; wait for the next one if you just used it)."
-            ) from None
-        raise WalkthroughError(explain(exc)) from None
-    return _with_credentials(session, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
-
-
-def _with_credentials(session: boto3.Session, key_id: str, secret: str, token: str) -> boto3.Session:
-    """*session*'s config files, profile settings (endpoint) and region, with other credentials (memory only)."""
-    base = session._session  # noqa: SLF001 - the botocore session holds the config files' paths
-    core = aws.botocore_session()
-    for variable in ("config_file", "credentials_file"):
-        value = base.get_config_variable(variable)
-        if value:
-            core.set_config_variable(variable, value)
-    profile = session.profile_name if session.profile_name in session.available_profiles else None
-    made = boto3.Session(botocore_session=core, profile_name=profile, region_name=session.region_name or "us-east-1")
-    core.set_credentials(key_id, secret, token)
-    return made
-
-
 def list_devices(session: boto3.Session, user_name: str) -> list[UserDevice]:
     """The user's MFA devices of every kind (notebook 04's device table)."""
     try:
@@ -154,65 +112,6 @@ def list_devices(session: boto3.Session, user_name: str) -> list[UserDevice]:
     except ClientError as exc:
         raise _denied(exc, user_name, "ListMFADevices") from None
     return [UserDevice(d["SerialNumber"], d.get("EnableDate")) for d in found]
-
-
-# Serials of virtual devices this kernel created and has not enabled yet, with the user they were made for.
-# Only these may ever be deleted by ``create_device``: an unassigned device of the same name made by anyone
-# else (another user's unfinished enrolment) is never touched (issue 15).
-_UNFINISHED: dict[str, str] = {}
-
-
-class NameTaken(WalkthroughError):
-    """A virtual device of the chosen name already exists; ``own`` when it is this flow's earlier attempt."""
-
-    def __init__(self, message: str, name: str, own: bool) -> None:
-        super().__init__(message)
-        self.name = name
-        self.own = own
-
-
-def unfinished_device(user_name: str, device_name: str) -> str | None:
-    """The serial of *user_name*'s device *device_name* created earlier in this kernel and never enabled."""
-    for serial, user in _UNFINISHED.items():
-        if user == user_name and serial.rsplit("/", 1)[-1] == device_name:
-            return serial
-    return None
-
-
-def forget_unfinished() -> None:
-    """Forget every device this kernel created and did not enable (tests; a new flow)."""
-    _UNFINISHED.clear()
-
-
-def _existing_state(iam, name: str) -> str | None:
-    """ "unassigned" / "assigned" for the account's virtual device *name*; None when it cannot be listed."""
-    try:
-        for status in ("Unassigned", "Assigned"):
-            pages = iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus=status)
-            for page in pages:
-                for device in page.get("VirtualMFADevices", []):
-                    if device["SerialNumber"].rsplit("/", 1)[-1] == name:
-                        return status.lower()
-    except ClientError:
-        return None  # the caller may not list devices: the name is taken all the same
-    return None
-
-
-def _taken(iam, user_name: str, name: str) -> NameTaken:
-    if unfinished_device(user_name, name) is not None:
-        return NameTaken(
-            f"You created a device named {name} earlier in this notebook and did not enable it; its QR code is "
-            "no longer shown. Choose 'Start over' to delete that unfinished device and create it again with a new "
-            "QR code, or type another name.",
-            name,
-            own=True,
-        )
-    state = _existing_state(iam, name)
-    why = {
-        "unassigned": "an unfinished enrolment",
-        "assigned": "a device in use in this account",
-    }.get(state or "", "a device in this account")
-    return NameTaken(f"The device name {name} is taken ({why}); choose another name.", name, own=False)
 
 
 def plan_new_device(session: boto3.Session, user_name: str, device_name: str, start_over: bool = False) -> Plan:
@@ -282,19 +181,19 @@ def create_device(
             raise _denied(exc, user_name, "CreateVirtualMFADevice") from None
         own = unfinished_device(user_name, name)
         if own is None or not start_over:
-            raise _taken(iam, user_name, name) from None
+            raise name_taken(iam, user_name, name) from None
         try:
             # Only the serial this kernel created for this user: its seed was shown once and is gone.
             iam.delete_virtual_mfa_device(SerialNumber=own)
         except ClientError as inner:
             if error_code(inner) != "NoSuchEntity":
                 raise _denied(inner, user_name, "DeleteVirtualMFADevice") from None
-        _UNFINISHED.pop(own, None)
+        forget(own)
         try:
             answer = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
         except ClientError as inner:
             if error_code(inner) == "EntityAlreadyExists":
-                raise _taken(iam, user_name, name) from None
+                raise name_taken(iam, user_name, name) from None
             raise _denied(inner, user_name, "CreateVirtualMFADevice") from None
         notes.append(
             f"Your unfinished device {name} from earlier in this notebook was deleted and created again: "
@@ -302,7 +201,7 @@ def create_device(
         )
     seed = answer["Base32StringSeed"]
     seed = seed.decode("ascii") if isinstance(seed, bytes) else str(seed)
-    _UNFINISHED[answer["SerialNumber"]] = user_name
+    remember(answer["SerialNumber"], user_name)
     return NewDevice(answer["SerialNumber"], bytes(answer.get("QRCodePNG") or b""), seed), notes
 
 
@@ -332,7 +231,7 @@ def enable_device(
             ) from None
         rule = signed_in is None and _has_other_devices(session, user_name, device.serial)
         raise _denied(exc, user_name, "EnableMFADevice", rule) from None
-    _UNFINISHED.pop(device.serial, None)
+    forget(device.serial)
     return notes + [f"MFA device {device.name} is enabled for {user_name}."]
 
 
