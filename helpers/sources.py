@@ -9,6 +9,7 @@ know what they are. Used by notebook 00's account picker and by every later note
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -124,11 +125,17 @@ class YourAwsFiles:
         )
 
 
+@functools.cache
+def _plugin_factories() -> tuple:
+    """The installed plug-ins' source classes, by name: read once per process (scanning metadata is slow)."""
+    return tuple(ep.load() for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name))
+
+
 def available_sources() -> dict[str, AccountSource]:
     """Every account source, plug-ins first (the first one is the default), then the learner's own files."""
     found: dict[str, AccountSource] = {}
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        source = ep.load()()
+    for factory in _plugin_factories():
+        source = factory()
         found[source.key] = source
     builtin = YourAwsFiles()
     found.setdefault(builtin.key, builtin)
