@@ -34,13 +34,15 @@ class ProfileExistsError(WalkthroughError):
 
 
 @dataclass(frozen=True)
-class SaveResult:
-    """What ``save_profile`` did: the files written, their backups, or that nothing had to change."""
+class _Written:
+    """The files a save or removal wrote and their backups (none written: nothing had to change)."""
 
     profile: str
     written: tuple[Path, ...] = ()
     backups: tuple[Path, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    _did = "Changed profile {profile} in {files}."
+    _nothing = "Profile {profile}: nothing to change."
 
     @property
     def changed(self) -> bool:
@@ -48,11 +50,19 @@ class SaveResult:
 
     def lines(self) -> list[str]:
         if not self.written:
-            return [f"Profile {self.profile} was already saved with these keys: nothing to change."]
-        out = [f"Saved profile {self.profile} in {', '.join(str(p) for p in self.written)}."]
+            return [self._nothing.format(profile=self.profile)]
+        out = [self._did.format(profile=self.profile, files=", ".join(str(p) for p in self.written))]
         if self.backups:
             out.append(f"The previous version is kept in {', '.join(str(p) for p in self.backups)}.")
         return out + list(self.notes)
+
+
+@dataclass(frozen=True)
+class SaveResult(_Written):
+    """What ``save_profile`` did: the files written, their backups, or that nothing had to change."""
+
+    _did = "Saved profile {profile} in {files}."
+    _nothing = "Profile {profile} was already saved with these keys: nothing to change."
 
 
 def check_profile_name(name: str | None) -> str:
@@ -243,24 +253,11 @@ def save_profile(
 
 
 @dataclass(frozen=True)
-class RemoveResult:
+class RemoveResult(_Written):
     """What ``remove_profile`` did: the files changed and their backups (empty: nothing to remove)."""
 
-    profile: str
-    written: tuple[Path, ...] = ()
-    backups: tuple[Path, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.written)
-
-    def lines(self) -> list[str]:
-        if not self.written:
-            return [f"Profile {self.profile} was not in the AWS files: nothing to remove."]
-        out = [f"Removed profile {self.profile} from {', '.join(str(p) for p in self.written)}."]
-        if self.backups:
-            out.append(f"The previous version is kept in {', '.join(str(p) for p in self.backups)}.")
-        return out
+    _did = "Removed profile {profile} from {files}."
+    _nothing = "Profile {profile} was not in the AWS files: nothing to remove."
 
 
 def remove_profile(files: AwsFiles, profile: str) -> RemoveResult:
