@@ -11,8 +11,18 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers.mfa.policies import require_mfa_policy
 from helpers.sandbox import _totp, scenarios
-from helpers.sandbox.root import RootLayer, otpauth_uri, password_problems, qr_png, root_user
+from helpers.sandbox.root import (
+    AccountState,
+    RootLayer,
+    otpauth_uri,
+    password_problems,
+    policy,
+    qr_png,
+    root_user,
+    signing,
+)
 from tests.sandbox_support import client, code_of, keys_client, private_sandbox
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -75,6 +85,40 @@ def test_root_report_row_has_aws_values():
     row = next(csv.reader(io.StringIO(root_user.report_row(layer))))
     assert row[8] == "true" and row[9] != "N/A" and row[10] == "N/A"
     assert key.secret not in root_user.report_row(layer) and key.secret not in repr(key)
+
+
+def test_the_evaluator_reads_mfa_conditions_and_any_other_condition_the_strict_way():
+    allow_all = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    require_mfa = require_mfa_policy(("iam:List*",))
+    for context, allowed in (({}, False), ({policy.MFA_PRESENT: "false"}, False), ({policy.MFA_PRESENT: "true"}, True)):
+        assert policy.allowed([allow_all, require_mfa], "u", "iam:ListUsers", "*", context) is allowed
+    assert policy.allowed([allow_all, require_mfa], "u", "iam:GetUser", "*", {}) is True
+    from_office = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}  # not evaluated by the sandbox
+    allow_if = {"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*", "Condition": from_office}]}
+    deny_if = {"Statement": [{"Effect": "Deny", "Action": "iam:ListUsers", "Resource": "*", "Condition": from_office}]}
+    assert policy.allowed([allow_if], "u", "iam:ListUsers", "*") is False  # an Allow it cannot read allows nothing
+    assert policy.allowed([allow_all, deny_if], "u", "iam:ListUsers", "*") is False  # a Deny it cannot read denies
+    assert policy.allowed([allow_all, deny_if], "u", "iam:ListRoles", "*") is True
+
+
+def test_the_root_answers_only_self_actions_itself():
+    assert root_user.ROOT_SELF_ACTIONS <= signing.SELF_ACTIONS
+    assert "ListAccessKeys" in root_user.ROOT_SELF_ACTIONS and "GetLoginProfile" not in root_user.ROOT_SELF_ACTIONS
+
+
+def test_a_reset_replaces_the_whole_account_state_and_old_saved_states_still_load():
+    layer = RootLayer(app=None, account_id="381492058731", token="t", enable_auth=None, disable_auth=None)
+    root_user.create_key(layer)
+    layer.account.clock_offset, layer.account.mfa_seeds["serial"] = 90.0, SEED
+    saved = layer.saved_state()
+    layer.reset("checkpoint-04", wipe=False)
+    assert layer.account == AccountState(scenario="checkpoint-04", root=layer.account.root)
+    assert layer.account.root.keys == [] and layer.clock() - time.time() < 1
+    assert len(layer.issued_secrets) == 1  # kept by a reset, for the leak search
+    old = {k: v for k, v in saved.items() if k != "clock_offset"}  # a file from before the clock offset
+    layer.load_saved_state({**old, "a_field_from_the_future": 1})
+    assert layer.account.clock_offset == 0.0 and layer.account.mfa_seeds == {"serial": SEED}
+    assert [k.key_id for k in layer.account.root.keys] == [k["key_id"] for k in saved["root"]["keys"]]
 
 
 def test_qr_png_encodes_the_otpauth_uri():

@@ -115,6 +115,7 @@ def record_virtual_device(layer: RootLayer, tree: ET.Element) -> None:
 
 # ---------------------------------------------------------------------------- the root's device (console)
 def root_serial(layer: RootLayer) -> str:
+    """The serial number (ARN) of the root's virtual MFA device."""
     return f"arn:aws:iam::{layer.account_id}:mfa/{ROOT_MFA_NAME}"
 
 

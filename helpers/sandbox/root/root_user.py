@@ -26,6 +26,7 @@ REPORT_DATE = "%Y-%m-%dT%H:%M:%S+00:00"
 
 
 def arn(layer: RootLayer) -> str:
+    """The root user's ARN (``arn:aws:iam::<account>:root``)."""
     return f"arn:aws:iam::{layer.account_id}:root"
 
 
@@ -145,8 +146,8 @@ def _last_used(layer: RootLayer, req: Request) -> Response:
     return ok(req, f"<UserName>root</UserName><AccessKeyLastUsed>{used}</AccessKeyLastUsed>")
 
 
-# The actions the root performs on itself when it names no user (AWS: "If you do not specify a
-# user name, IAM determines the user name implicitly based on the AWS access key ID"), answered here.
+# The actions the root performs on itself when it names no user (``signing.SELF_ACTIONS``) that are
+# answered here; the others go to moto as they are.
 _SELF: dict[str, Callable[[RootLayer, Request], Response]] = {
     "ListAccessKeys": _list_access_keys,
     "CreateAccessKey": _create_access_key,

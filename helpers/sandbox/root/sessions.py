@@ -33,7 +33,7 @@ import pyotp
 
 from helpers.sandbox import _totp
 from helpers.sandbox.root import policy
-from helpers.sandbox.root.signing import require_signature, signature_ok
+from helpers.sandbox.root.signing import SELF_ACTIONS, require_signature, signature_ok
 from helpers.sandbox.root.state import RootKey, new_key_id, new_secret
 from helpers.sandbox.root.wire import ApiError, Request, invalid_token, ok, xml_all, xml_text
 
@@ -43,22 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 ROOT = "<root>"
 LOGIN_HOURS = 12  # what `aws login` hands the CLI lasts up to 12 hours
 DEFAULT_SESSION_SECONDS = 12 * 3600  # GetSessionToken's default for IAM users
-# Actions that act on the caller itself when UserName is left out (the root answers some itself:
-# ``root_user.ROOT_SELF_ACTIONS``; for an IAM user's session the layer adds its name for moto).
-SELF_ACTIONS = {
-    "ListAccessKeys",
-    "CreateAccessKey",
-    "UpdateAccessKey",
-    "DeleteAccessKey",
-    "GetUser",
-    "ListMFADevices",
-    "GetLoginProfile",
-    "EnableMFADevice",
-    "DeactivateMFADevice",
-    "ListGroupsForUser",
-    "ListAttachedUserPolicies",
-    "ListUserPolicies",
-}
 MFA_RULE_ACTIONS = {"EnableMFADevice", "DeactivateMFADevice"}
 # The switches' values when nothing set them: as strict as AWS (the MFA rule on), no lag.
 DEFAULT_OPTIONS = {"mfa_sessions": True, "lag": 0.0}

@@ -17,6 +17,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from helpers.sandbox.root.layer import RootLayer
 
 
+# Actions that act on the caller itself when UserName is left out (AWS: "If you do not specify a user
+# name, IAM determines the user name implicitly based on the AWS access key ID"). The root answers
+# some itself (``root_user.ROOT_SELF_ACTIONS``); for an IAM user's session the layer adds its name.
+SELF_ACTIONS = frozenset(
+    {
+        "ListAccessKeys",
+        "CreateAccessKey",
+        "UpdateAccessKey",
+        "DeleteAccessKey",
+        "GetUser",
+        "ListMFADevices",
+        "GetLoginProfile",
+        "EnableMFADevice",
+        "DeactivateMFADevice",
+        "ListGroupsForUser",
+        "ListAttachedUserPolicies",
+        "ListUserPolicies",
+    }
+)
+
+
 def signature_ok(req: Request, secret: str) -> bool:
     """Whether *req*'s SigV4 signature was made with *secret* (botocore recomputes it)."""
     auth = req.environ.get("HTTP_AUTHORIZATION", "")

@@ -21,6 +21,7 @@ def wall_now() -> datetime:
 
 
 def iso(moment: datetime) -> str:
+    """*moment* as AWS writes dates in its XML answers."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -51,6 +51,7 @@ class ApiError(Exception):
 
 
 def invalid_token() -> ApiError:
+    """AWS's answer to an unknown, inactive or deleted key."""
     return ApiError("InvalidClientTokenId", "The security token included in the request is invalid.")
 
 
@@ -71,6 +72,7 @@ class Request:
 
 
 def is_form(environ: dict) -> bool:
+    """Whether the body is a query-protocol form (``Action=...&...``)."""
     return environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
 
 
@@ -134,11 +136,13 @@ def token_ok(environ: dict, token: str) -> bool:
 
 # ---------------------------------------------------------------------------- answers
 def raw(status: int, content_type: str, payload: bytes) -> Response:
+    """An answer with *payload* as it is."""
     headers = [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
     return f"{status} {_REASONS.get(status, '')}".strip(), headers, payload
 
 
 def json_answer(status: int, data: dict) -> Response:
+    """A JSON answer (the ``/_sandbox/`` endpoints')."""
     return raw(status, "application/json", json.dumps(data).encode())
 
 
