@@ -10,6 +10,9 @@ the console assigns itself and the app types its own codes. The QR code leaves t
 wrong codes, a timeout, success or closing; the code boxes are emptied after each attempt; each
 result replaces the last in one ``ResultBox``.
 
+The app shows codes for the practice account's clock (``clock.SandboxClock``: the machine's time plus
+the offset a test set), so a test that skips the account's clock ahead sees the next code at once.
+
 Notebooks reach this through the account source's ``console_stand_in(step)``; ``stand_in`` below
 is what ``SandboxAccount.console_stand_in`` returns.
 """
@@ -28,6 +31,7 @@ import pyotp
 
 from helpers.errors import WalkthroughError, explain
 from helpers.mfa.codes import STEP, clean_pair, refusal_reason
+from helpers.sandbox import clock as sandbox_clock
 from helpers.sandbox import console, process
 from helpers.ui.qr import QrPanel
 from helpers.ui.result import ResultBox
@@ -66,9 +70,11 @@ class SimulatedAuthenticator(widgets.VBox):
         )
         self.add_class("aml-authenticator")
         self.refresh()
+        self.ticker: threading.Thread | None = None
         if live:
             # A daemon thread: it never keeps a headless run (or the kernel) alive, and stops by itself.
-            threading.Thread(target=self._tick, args=(live_seconds,), daemon=True).start()
+            self.ticker = threading.Thread(target=self._tick, args=(live_seconds,), daemon=True)
+            self.ticker.start()
 
     def __repr__(self) -> str:
         return "SimulatedAuthenticator(seed='****')"
@@ -116,11 +122,11 @@ class SimulatedRootConsole(widgets.VBox):
         self,
         home: Path | None = None,
         auto: bool = False,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         live: bool = True,
     ) -> None:
         self._home = home
-        self._clock = clock
+        self._clock = clock or sandbox_clock.SandboxClock(home)
         self._live = live
         self._device: console.RootMfaDevice | None = None  # seed inside, masked repr; memory only
         self._app: SimulatedAuthenticator | None = None
@@ -298,6 +304,9 @@ def stand_in(step: str, home: Path | None = None, **context: Any) -> widgets.Wid
         return SimulatedRootConsole(home, auto=bool(context.get("auto", False)), live=context.get("live", True))
     if step == "authenticator" and context.get("seed"):
         return SimulatedAuthenticator(
-            str(context["seed"]), str(context.get("label", "")), live=bool(context.get("live", True))
+            str(context["seed"]),
+            str(context.get("label", "")),
+            clock=sandbox_clock.SandboxClock(home),
+            live=bool(context.get("live", True)),
         )
     return None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import ipywidgets as widgets
 import pyotp
 import pytest
 
-from helpers.sandbox import console, console_ui, scenarios
+from helpers.sandbox import clock, console, console_ui, scenarios
 from tests.sandbox_support import private_sandbox
 
 
@@ -49,9 +50,40 @@ def test_the_authenticator_shows_the_rolling_code_and_seconds_left():
 
 
 def test_a_live_authenticator_ticks_on_a_daemon_thread_and_stops():
-    app = console_ui.SimulatedAuthenticator(pyotp.random_base32(), "root", live=True, live_seconds=5)
+    seed = pyotp.random_base32()
+    ticked = threading.Event()
+    moments = [1_800_000_010.0, 1_800_000_040.0]  # shown, then the next step's code on the first tick
+
+    def clock_now() -> float:
+        if len(moments) == 1:
+            ticked.set()
+        return moments.pop(0) if len(moments) > 1 else moments[0]
+
+    app = console_ui.SimulatedAuthenticator(seed, "root", clock=clock_now, live=True, live_seconds=60)
+    first = pyotp.TOTP(seed).at(1_800_000_010.0)
+    assert f"{first[:3]} {first[3:]}" in app._code.value
+    assert app.ticker is not None and app.ticker.daemon  # never keeps a kernel alive
+    assert ticked.wait(10), "the app did not refresh by itself"
     app.stop()
+    app.ticker.join(10)
+    assert not app.ticker.is_alive()
+    second = pyotp.TOTP(seed).at(1_800_000_040.0)
+    assert f"{second[:3]} {second[3:]}" in app._code.value
     app.close()
+
+
+def test_the_app_shows_the_next_code_as_soon_as_the_accounts_clock_moves(home):
+    seed = pyotp.random_base32()
+    totp = pyotp.TOTP(seed)
+    app = console_ui.SimulatedAuthenticator(seed, "AML@Packt", clock=clock.SandboxClock(home, every=0), live=False)
+    assert clock.SandboxClock(home).offset() == 0.0  # a reset puts the account's clock back
+    assert clock.advance(30, home=home) == 30.0
+    before = time.time()
+    app.refresh()
+    after = time.time()
+    shown = app.current()[0]
+    assert shown in {totp.at(before + 30), totp.at(after + 30)}
+    assert f"{shown[:3]} {shown[3:]}" in app._code.value
 
 
 def test_the_learner_assigns_scans_types_and_wrong_codes_are_refused(home):

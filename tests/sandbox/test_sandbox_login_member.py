@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import __main__ as cli
-from helpers.sandbox import console, files, scenarios, server
+from helpers.sandbox import clock, console, files, scenarios, server
 from helpers.sandbox.source import SandboxAccount
 from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
 
@@ -68,7 +67,7 @@ def test_temporary_credentials_need_their_token_and_expire(sandbox):
         sts(login.session_token + "x").get_caller_identity()
     assert code_of(err.value) == "InvalidClientTokenId"
     short = console.root_login(hours=1 / 3600, home=home)  # one second
-    time.sleep(1.2)
+    clock.advance(2, home=home)  # the account's clock moves on: no waiting
     s = boto3.Session(
         aws_access_key_id=short.access_key_id,
         aws_secret_access_key=short.secret_access_key,

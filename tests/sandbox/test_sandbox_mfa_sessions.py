@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from helpers.errors import WalkthroughError
 from helpers.mfa import devices
 from helpers.mfa.policies import require_mfa_policy
-from helpers.sandbox import console, practice, scenarios, server
+from helpers.sandbox import clock, console, practice, scenarios, server
 from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
 from tests.sandbox_support import session as aml_session
 
@@ -40,18 +40,19 @@ def serial_of(info) -> str:
     return f"arn:aws:iam::{info.account_id}:mfa/{scenarios.USER_DEVICE}"
 
 
-def next_code(seed: str) -> str:
-    """A code the device shows in the next 30 s step: newer than any code already used."""
-    return pyotp.TOTP(seed).at((int(time.time() // 30) + 1) * 30)
+def next_code(seed: str, home) -> str:
+    """The device's next code, newer than any code used: the account's clock skips one 30 s step (no waiting)."""
+    clock.advance(30, home=home)
+    return pyotp.TOTP(seed).at(clock.SandboxClock(home, every=0)())
 
 
 def mfa_session(home, info, profile="aml-packt", code=None, serial=None) -> boto3.Session:
     serial = serial or serial_of(info)
     seed = console.mfa_seed(serial, home=home)
     assert seed, "the sandbox knows the device's seed"
-    creds = client(home, profile, "sts").get_session_token(SerialNumber=serial, TokenCode=code or next_code(seed))[
-        "Credentials"
-    ]
+    creds = client(home, profile, "sts").get_session_token(
+        SerialNumber=serial, TokenCode=code or next_code(seed, home)
+    )["Credentials"]
     assert creds["AccessKeyId"].startswith("ASIA") and creds["SessionToken"]
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
@@ -106,7 +107,7 @@ def test_the_lessons_own_path_at_06_removes_the_device_through_an_mfa_session(at
         devices.remove_device(s, USER, serial)
     assert str(err.value) == devices.NEEDS_MFA_SESSION
     assert [d.serial for d in devices.list_devices(s, USER)] == [serial]
-    signed_in = devices.mfa_session(s, serial, next_code(console.mfa_seed(serial, home=home)))
+    signed_in = devices.mfa_session(s, serial, next_code(console.mfa_seed(serial, home=home), home))
     assert devices.remove_device(s, USER, serial, signed_in=signed_in) == [
         f"Deactivated {scenarios.USER_DEVICE} for {USER}.",
         f"Deleted virtual device {scenarios.USER_DEVICE}.",
@@ -117,7 +118,7 @@ def test_the_lessons_own_path_at_06_removes_the_device_through_an_mfa_session(at
 def test_a_wrong_or_reused_code_gets_no_session(at_06):
     home, info = at_06
     seed = console.mfa_seed(serial_of(info), home=home)
-    good = next_code(seed)
+    good = next_code(seed, home)
     wrong = f"{(int(good) + 1) % 1000000:06d}"
     sts = client(home, "aml-packt", "sts")
     with pytest.raises(ClientError) as err:

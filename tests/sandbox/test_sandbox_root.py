@@ -7,6 +7,8 @@ import csv
 import io
 import stat
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pyotp
@@ -14,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers.errors import WalkthroughError
-from helpers.sandbox import _totp, console, files, scenarios
+from helpers.sandbox import _totp, clock, console, files, process, scenarios
 from tests.sandbox_support import client, code_of, keys_client, private_sandbox, read_rootkey, save_root_profile
 
 
@@ -246,3 +248,33 @@ def test_console_undoes_a_deactivated_only_root_key_and_deletes_keys(fresh):
     with pytest.raises(ClientError) as err:
         client(home, "root-keys", "sts").get_caller_identity()
     assert code_of(err.value) == "InvalidClientTokenId"
+
+
+def test_the_clock_offset_needs_the_token_and_moves_every_code_check(sandbox):
+    home, info = sandbox
+    scenarios.reset("new-account", home=home)
+    for token in (None, "not-the-token"):
+        request = urllib.request.Request(
+            f"{info.url}/_sandbox/clock",
+            data=b'{"advance": 3600}',
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        if token:
+            request.add_header("X-Aml-Sandbox-Token", token)
+        with pytest.raises(urllib.error.HTTPError) as err:
+            process.LOCAL_OPENER.open(request, timeout=10)
+        assert err.value.code == 403
+    assert clock.SandboxClock(home).offset() == 0.0
+    with pytest.raises(WalkthroughError, match="number of seconds"):
+        clock.set_offset("soon", home=home)
+    # With the token, an hour ahead: codes of the account's hour are accepted, the machine's are not.
+    assert clock.set_offset(3600, home=home) == 3600.0
+    assert clock.SandboxClock(home).offset() == 3600.0
+    device = console.create_root_mfa_device(home=home)
+    with pytest.raises(WalkthroughError, match="not valid"):
+        console.enable_root_mfa(device.serial, *_totp.consecutive_codes(device.seed), home=home)
+    console.enable_root_mfa(device.serial, *_totp.consecutive_codes(device.seed, time.time() + 3600), home=home)
+    assert console.root_state(home=home)["mfa_enabled"] > datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    scenarios.reset("new-account", home=home)  # a reset puts the clock back
+    assert clock.SandboxClock(home).offset() == 0.0

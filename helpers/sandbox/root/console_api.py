@@ -7,6 +7,7 @@ it); bodies and answers are JSON objects.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from html import escape
@@ -129,6 +130,19 @@ def _options(layer: RootLayer, data: dict) -> dict:
     return {"options": {**sessions.DEFAULT_OPTIONS, **layer.options}}
 
 
+def _clock(layer: RootLayer, data: dict) -> dict:
+    """Set (``offset``) or move (``advance``) the account's clock, in seconds; a reset puts it back to 0."""
+    account = layer.account
+    try:
+        offset = float(data.get("offset", account.clock_offset)) + float(data.get("advance", 0))
+    except (TypeError, ValueError):
+        offset = math.nan
+    if not math.isfinite(offset):
+        raise ApiError("ValidationError", "The clock offset must be a number of seconds.")
+    account.clock_offset = offset
+    return {"offset": account.clock_offset, "now": layer.clock()}
+
+
 def _root_login(layer: RootLayer, data: dict) -> dict:
     return sessions.root_login(layer, float(data.get("hours") or sessions.LOGIN_HOURS))
 
@@ -146,6 +160,7 @@ ENDPOINTS: dict[str, Callable[[RootLayer, dict], dict]] = {
     "/_sandbox/root/login": _root_login,
     "/_sandbox/root/remove-credentials": _remove_root_credentials,
     "/_sandbox/options": _options,
+    "/_sandbox/clock": _clock,
     "/_sandbox/mfa-seed": lambda layer, data: {"seed": layer.account.mfa_seeds.get(str(data.get("serial", "")))},
     "/_sandbox/issued-secrets": lambda layer, data: {"secrets": sorted(layer.issued_secrets)},
 }

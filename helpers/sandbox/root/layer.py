@@ -161,6 +161,7 @@ class RootLayer:
             "account_id": self.account_id,
             "scenario": self.account.scenario,
             "started_at": self.started_at,
+            "clock_offset": self.account.clock_offset,
         }
 
     def reset(self, scenario: str = "empty", wipe: bool = True) -> None:
