@@ -11,7 +11,7 @@ from __future__ import annotations
 from helpers.errors import WalkthroughError
 from helpers.identity import partition_of
 from helpers.mfa.policies import self_service_mfa_policy
-from helpers.names import GROUP_NAME, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
+from helpers.names import GROUP_NAME, ROOT_PROFILE, SELF_SERVICE_POLICY_NAME, USER_NAME, USER_PROFILE
 from helpers.plan import Plan
 from helpers.users.key_plan import key_steps
 from helpers.users.policies import (
@@ -195,7 +195,7 @@ def plan_setup(
         notes += more_notes
     if steps and obs.user_arn and obs.caller_arn == obs.user_arn:
         notes.append(
-            f"You are acting as {obs.user}, which cannot change IAM: apply this with profile 'root-keys' "
+            f"You are acting as {obs.user}, which cannot change IAM: apply this with profile '{ROOT_PROFILE}' "
             "(or another identity allowed to manage IAM)."
         )
     return Plan(f"Set up {obs.user}", tuple(steps), tuple(notes))

@@ -90,7 +90,7 @@ def _copy_to_default(files: AwsFiles, profile: str, say: Callable[[str], None] |
     if current is not None:
         raise WalkthroughError(
             f"Profile 'default' already holds another key ({current}); it was left alone and nothing was switched. "
-            "Remove it yourself if you no longer need it, or keep using --profile aml-packt."
+            f"Remove it yourself if you no longer need it, or keep using --profile {profile}."
         )
     info = profile_info(files, profile)
     save_profile(files, "default", pair, region=info.region if info else None)
