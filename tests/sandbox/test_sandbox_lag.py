@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import __main__ as cli
-from helpers.sandbox import console, files, scenarios, server
+from helpers.sandbox import clock, console, files, scenarios, server
 from helpers.sandbox.root.sessions import options_from_env
 from tests.sandbox_support import client, code_of, keys_client, private_sandbox
 
@@ -33,20 +32,6 @@ def lagging(sandbox):
     console.options(home=home, lag=0)
 
 
-def wait_until_usable(make_call) -> int:
-    """Call until the key works; how many refusals came first (each InvalidClientTokenId)."""
-    refusals = 0
-    for _ in range(200):
-        try:
-            make_call()
-            return refusals
-        except ClientError as exc:
-            assert code_of(exc) == "InvalidClientTokenId"
-            refusals += 1
-            time.sleep(0.1)
-    raise AssertionError("the key never became usable")
-
-
 def test_a_scenario_is_built_settled_and_keeps_the_lag(lagging):
     home, _info = lagging
     scenarios.reset(at="03", home=home)  # its keys were made with the lag on: usable at once
@@ -63,7 +48,7 @@ def test_a_new_user_key_is_refused_until_it_settles(lagging):
     with pytest.raises(ClientError) as err:
         sts.get_caller_identity()
     assert code_of(err.value) == "InvalidClientTokenId"
-    assert wait_until_usable(sts.get_caller_identity) >= 0
+    clock.advance(LAG + 1, home=home)  # the account's clock moves past the lag: no waiting
     assert sts.get_caller_identity()["Arn"].endswith(":user/late-user")
 
 
@@ -85,10 +70,14 @@ def test_the_credential_report_is_reused_for_four_hours(lagging):
     again = iam.get_credential_report()["Content"].decode()
     assert again == first
     assert "after-the-report" not in {row["user"] for row in csv.DictReader(io.StringIO(again))}
+    clock.advance(4 * 3600, home=home)  # four hours later, on the account's clock: a new report
+    assert iam.generate_credential_report()["State"] in ("STARTED", "COMPLETE")
+    assert "after-the-report" in iam.get_credential_report()["Content"].decode()
+    iam.create_user(UserName="after-the-second-report")
     console.options(home=home, lag=0)  # without the lag: a fresh report at once
     iam.generate_credential_report()
     fresh = iam.get_credential_report()["Content"].decode()
-    assert "after-the-report" in {row["user"] for row in csv.DictReader(io.StringIO(fresh))}
+    assert "after-the-second-report" in {row["user"] for row in csv.DictReader(io.StringIO(fresh))}
 
 
 def test_account_access_keys_present_settles_late(lagging):
@@ -98,10 +87,7 @@ def test_account_access_keys_present_settles_late(lagging):
     assert watcher.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 1
     keys_client(info.url, key_id, secret).delete_access_key(AccessKeyId=key_id)
     assert watcher.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 1  # not yet
-    for _ in range(100):
-        if watcher.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 0:
-            break
-        time.sleep(0.1)
+    clock.advance(LAG + 1, home=home)  # settled, on the account's clock
     assert watcher.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 0
     assert console.root_state(home=home)["access_keys"] == []  # the key itself is gone at once
 
