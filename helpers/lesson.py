@@ -6,7 +6,6 @@ display them.
 
 from __future__ import annotations
 
-import configparser
 import platform
 import socket
 import sys
@@ -15,9 +14,9 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlparse
 
 from helpers.account import Account, current_account
+from helpers.credentials.profiles import profile_names
 from helpers.errors import cell_guard, explain
 from helpers.identity import Identity, who_am_i
-from helpers.sources import AwsFiles
 from helpers.tables import learner_table
 
 # The libraries the lesson's code path depends on, shown in the preflight table.
@@ -35,28 +34,6 @@ class Check:
 
 def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split(".")[:3] if p.isdigit())
-
-
-def profile_names(files: AwsFiles) -> list[str]:
-    """Profile names found in *files* (config ``[profile x]`` and credentials ``[x]``), sorted.
-
-    A file that is missing or not valid INI contributes nothing here; notebook 01 says what is wrong with it.
-    """
-    names: set[str] = set()
-    for path, in_config in ((files.config_file, True), (files.credentials_file, False)):
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError):
-            continue
-        for section in parser.sections():
-            if in_config and section.startswith("profile "):
-                names.add(section[len("profile ") :].strip())
-            elif in_config and section != "default":
-                continue  # sso-session, services, ...: not profiles
-            else:
-                names.add(section.strip())
-    return sorted(names)
 
 
 def _endpoint_reachable(url: str, timeout: float = 2.0) -> bool:

@@ -67,6 +67,19 @@ def list_profiles(files: AwsFiles) -> list[ProfileInfo]:
     return sorted(_infos(files).values(), key=lambda p: (p.name != "default", p.name.lower()))
 
 
+def profile_names(files: AwsFiles) -> list[str]:
+    """Profile names in *files*, sorted; a file that cannot be read adds none (notebook 00: notebook 01 says why)."""
+    names: set[str] = set()
+    for path, in_config in ((files.config_file, True), (files.credentials_file, False)):
+        try:
+            _, updater = ini.load(path)
+        except ini.CredentialsFileError:
+            continue
+        found = ini.profiles_in_config(updater) if in_config else updater.sections()
+        names.update(name.strip() for name in found)
+    return sorted(names)
+
+
 def profile_info(files: AwsFiles, profile: str) -> ProfileInfo | None:
     """What *profile* holds, or None when it is in neither file (notebooks 02 and 06)."""
     return _infos(files).get(profile)

@@ -330,3 +330,14 @@ def test_keys_kept_in_the_config_file_count_as_existing(tmp_path):
     with pytest.raises(ProfileExistsError, match=r"holds another key \(AKIA…MPLE\)"):
         save_profile(files, "cfg", PAIR)
     assert not save_profile(files, "cfg", KeyPair(OTHER_ID, OTHER_SECRET)).changed
+
+
+def test_profile_names_skip_non_profile_sections_and_an_unreadable_file(tmp_path):
+    from helpers.credentials.profiles import profile_names
+
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    files.config_file.write_text("[default]\nregion = eu-west-1\n[profile work]\n[sso-session corp]\n")
+    files.credentials_file.write_text("[root-keys]\naws_access_key_id = AKIAEXAMPLE\n")
+    assert profile_names(files) == ["default", "root-keys", "work"]
+    files.credentials_file.write_text("[root-keys\naws_secret_access_key = secret\n")  # broken: adds nothing
+    assert profile_names(files) == ["default", "work"]
