@@ -16,13 +16,15 @@ Modules, each one job:
 - ``layer``: ``RootLayer``, the WSGI app: dispatch by caller, saving/restoring, calls into moto, the clock.
 - ``state``: ``AccountState``, everything a reset wipes, in one object (``RootState``, ``RootKey`` inside).
 - ``wire``: reading requests, answering in each protocol's shape, ``ApiError``, reading moto's XML.
-- ``signing``: SigV4 signatures checked; which IAM user owns a key.
+- ``signing``: SigV4 signatures checked; which IAM user owns a key; ``SELF_ACTIONS``.
 - ``root_user``: the root's own IAM calls, its keys, its credential-report row.
 - ``forward``: passing a request to moto, with the checks before and the rewrites after (``rewrites``).
 - ``iam_rules``: user names, the password policy, DeleteConflict, login profiles.
 - ``mfa``: virtual MFA devices, TOTP codes checked, QR codes.
 - ``policy``: the layer's own policy evaluator (what it does not evaluate is said there).
-- ``console_api``: the token-protected ``/_sandbox/`` endpoints.
+- ``sessions``: temporary credentials (root login, GetSessionToken with MFA) and the MFA rule.
+- ``lag``: the practice account that lags like AWS (option ``lag``).
+- ``console_api``: the token-protected ``/_sandbox/`` endpoints (console gestures, switches, the clock).
 """
 
 from helpers.sandbox.root.iam_rules import password_problems

@@ -1,6 +1,6 @@
 """Temporary credentials in the practice account: ``aws login`` for the root user, and MFA sessions.
 
-Two kinds, both ``ASIA…`` key IDs with a session token, kept in the root layer's ``sessions``
+Two kinds, both ``ASIA…`` key IDs with a session token, kept in ``AccountState.sessions``
 (saved with the rest of its state, so they survive a stop, until they expire):
 
 - **root login sessions** (scenario ``console-login``): what ``aws login`` hands the CLI and SDK
