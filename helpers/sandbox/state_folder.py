@@ -46,6 +46,7 @@ def home_dir(home: Path | None = None) -> Path:
 
 
 def read_json(path: Path) -> dict | None:
+    """The JSON object in *path*, or None when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -55,6 +56,7 @@ def read_json(path: Path) -> dict | None:
 
 @contextmanager
 def start_lock(p: files.SandboxPaths):
+    """Hold the state folder's start lock (a context manager) while one server starts."""
     # Two kernels opening notebooks at once must not start two servers for one folder. Never
     # through a symbolic link: a planted one must not make us create or lock a file elsewhere.
     fd = open_private(p.lock, os.O_RDWR)
@@ -82,6 +84,7 @@ def open_private(path: Path, flags: int) -> int:
 
 
 def remember_note(p: files.SandboxPaths, scenario: str, note: str) -> None:
+    """Record the scenario last reset to, and what a start lost (*note*), in scenario.json."""
     # status (and the account picker) keep saying what was lost until the next reset.
     write_atomic(p.scenario_json, json.dumps({"scenario": scenario, "note": note}) + "\n")
 
@@ -93,11 +96,13 @@ def lost_note(home: Path | None = None) -> str:
 
 
 def previous_scenario(p: files.SandboxPaths) -> str:
+    """The scenario the account was last reset to (new-account when none is recorded)."""
     data = read_json(p.scenario_json) or {}
     return str(data.get("scenario") or "new-account")
 
 
 def last_port(p: files.SandboxPaths) -> int:
+    """The port the last server used, to reuse it (0 when none is recorded or it is out of range)."""
     try:
         port = int(p.last_port.read_text().strip())
     except (OSError, ValueError):
