@@ -93,7 +93,9 @@ if have_uv; then
   # One command: the helpers package (pip install -e .) builds while the pinned wheels download. Its own
   # requirements (pyproject.toml) are ranges that the lock's exact pins satisfy, so the lock decides every version.
   say "Installing the pinned dependencies (requirements.lock) and the helpers package with uv ..."
-  uv_step install -r requirements.lock -e .
+  # --compile-bytecode: pip compiles on install, uv does not; without it every kernel would compile pandas, boto3
+  # and botocore from source again (and cannot cache the result where PYTHONDONTWRITEBYTECODE=1 is set).
+  uv_step install --compile-bytecode -r requirements.lock -e .
   if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
     say "Adding pip to .venv (for contributors' pip install) ..."
     uv_step install pip
