@@ -31,6 +31,8 @@ test: $(STAMP)
 	@echo "set-up: $$(cat $(VENV)/.setup-seconds 2>/dev/null || echo '?') s (scripts/bootstrap.sh: .venv and the pinned install)"
 	@bash scripts/ensure-browser.sh
 	@bash scripts/ensure-axe.sh
+	@# Every test kernel imports helpers/: compile it once (where PYTHONDONTWRITEBYTECODE=1 each kernel would again).
+	@$(PY) -m compileall -q helpers
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
