@@ -127,20 +127,30 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 # The work unit holding every notebook cell: one worker runs the whole lesson, in order.
 LESSON_UNIT = "lesson"
+# Tests that each take long and share nothing with their module's other tests: handed out one by one.
+ONE_BY_ONE = ("tests/notebooks/", "tests/browser/")
 
 
-def lesson_unit(nodeid: str) -> str:
-    """The xdist work unit of a test: all notebook cells share one; every other test is its own."""
-    return LESSON_UNIT if nodeid.split("::", 1)[0].endswith(".ipynb") else nodeid
+def work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test (tests in one unit run on one worker, in collection order).
+
+    All notebook cells form one (the lesson); each test under tests/notebooks and tests/browser is its own;
+    any other test goes with its module, so a module-scoped fixture (a private practice account) starts once.
+    """
+    path = nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        return LESSON_UNIT
+    return nodeid if path.startswith(ONE_BY_ONE) else path
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called in its controller process only
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Hand out tests one by one, except the notebooks: their cells go to one worker together.
+    """Hand out work units (``work_unit``): the lesson first, then modules, then the long tests one by one.
 
-    (xdist's own ``xdist_group`` mark does not group under pytest 9, which no longer reads the node ID
-    xdist rewrites.) The lesson is the largest unit, so xdist hands it out first (``--loadscope-reorder``,
-    its default); the other tests follow in collection order, so on each worker the browser tests come last.
+    xdist's own ``xdist_group`` mark does not group under pytest 9 (it rewrites a node ID pytest 9 no longer
+    reads), hence this hook. xdist hands out the units with the most tests first (``--loadscope-reorder``, its
+    default: the lesson's cells, then the bigger modules); units of one test keep collection order, so on each
+    worker the browser tests still come last.
     """
     if config.getvalue("dist") not in ("load", "loadgroup", "loadscope"):
         return None  # another mode asked for by name (each, worksteal, ...): xdist's own
@@ -148,21 +158,31 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
     class LessonScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return lesson_unit(nodeid)
+            return work_unit(nodeid)
 
     return LessonScheduling(config, log)
+
+
+def _new_account() -> None:
+    from helpers.sandbox import scenarios
+
+    scenarios.reset("new-account")
+    (Path(os.environ["AML_WALKTHROUGH_HOME"]) / "account.json").unlink(missing_ok=True)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     global _NOTEBOOKS_RESET
     if _kind(item) == 1 and not _NOTEBOOKS_RESET:
         # Unit tests may have changed the shared practice account: the lesson starts from a new one.
-        from helpers.sandbox import scenarios
-
-        scenarios.reset("new-account")
-        state = Path(os.environ["AML_WALKTHROUGH_HOME"])
-        (state / "account.json").unlink(missing_ok=True)
+        _new_account()
         _NOTEBOOKS_RESET = True
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if _kind(item) == 1 and nextitem is not None and _kind(nextitem) != 1:
+        # Under xdist the lesson's worker goes on with other tests: they start from a new account, as the
+        # worker's first tests do, not from the state notebook 06 left.
+        _new_account()
 
 
 @pytest.fixture
