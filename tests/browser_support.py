@@ -261,6 +261,21 @@ def shown_code(app) -> str:
     return re.sub(r"\D", "", app.locator(".aml-authenticator-code").inner_text())
 
 
+def next_code(app, lab: Lab) -> str:
+    """The simulated app's next code, without waiting out its 30 s step: the practice account's clock (which the
+    app and the account's TOTP checks both read) skips one step ahead; the app shows the code at its next tick."""
+    from helpers.sandbox import clock
+
+    first = shown_code(app)
+    clock.advance(30, home=lab.state)
+    deadline = time.monotonic() + 10
+    while shown_code(app) == first and time.monotonic() < deadline:
+        time.sleep(0.2)
+    code = shown_code(app)
+    assert code != first, "the simulated app did not move on to the next code"
+    return code
+
+
 def stays(scope, css: str, text: str, timeout: float = 60) -> str:
     """Wait for *text* in the element *css* inside *scope*; it must still be there two seconds later."""
     box = scope.locator(css).first
