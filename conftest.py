@@ -129,17 +129,21 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 LESSON_UNIT = "lesson"
 # Tests that each take long and share nothing with their module's other tests: handed out one by one.
 ONE_BY_ONE = ("tests/notebooks/", "tests/browser/")
+ROOM = "tests/room/"
 
 
 def work_unit(nodeid: str) -> str:
     """The xdist work unit of a test (tests in one unit run on one worker, in collection order).
 
-    All notebook cells form one (the lesson); each test under tests/notebooks and tests/browser is its own;
-    any other test goes with its module, so a module-scoped fixture (a private practice account) starts once.
+    All notebook cells form one (the lesson), the workshop-room tests another; each test under tests/notebooks
+    and tests/browser is its own; any other test goes with its module, so a module-scoped fixture (a private
+    practice account) starts once.
     """
     path = nodeid.split("::", 1)[0]
     if path.endswith(".ipynb"):
         return LESSON_UNIT
+    if path.startswith(ROOM):
+        return ROOM  # the room and hub tests add and remove the same Unix group: never two at once
     return nodeid if path.startswith(ONE_BY_ONE) else path
 
 

@@ -38,6 +38,8 @@ def test_every_notebook_cell_is_one_work_unit_and_other_tests_go_by_module():
     assert {work_unit(c) for c in cells} == {LESSON_UNIT}
     assert work_unit("tests/core/test_account.py::test_x") == "tests/core/test_account.py"
     assert work_unit("tests/core/test_bad_input_corpus.py::test_y[a]") == "tests/core/test_bad_input_corpus.py"
+    # The room and hub tests share a Unix group: one unit.
+    assert work_unit("tests/room/test_room.py::test_a") == work_unit("tests/room/test_jupyterhub.py::test_b")
     # Long tests that share nothing go one by one.
     one = "tests/browser/test_browser_lesson.py::test_lesson"
     assert work_unit(one) == one
