@@ -7,6 +7,7 @@ serves a *copy* of ``notebooks/`` with autosave off: the committed files are nev
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import json
 import os
@@ -16,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -40,6 +42,9 @@ CHROMIUM_ARGS = [
     "--no-proxy-server",
 ]
 IDLE = "Python 3 (ipykernel) | Idle"
+# Under xdist, at most this many browser tests (JupyterLab, kernels, Chromium) run at once: more on two cores
+# only makes each slower, up to the harness's timeouts. The other workers wait for a slot.
+BROWSER_SLOTS = int(os.environ.get("AML_TEST_BROWSER_SLOTS", "2"))
 # The notebook on show (JupyterLab hides the others' panels).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 STAYS_SECONDS = 2  # a message a click gives must still be on the page this long after (issue 13)
@@ -92,12 +97,40 @@ def _write_settings(settings: Path) -> None:
 
 
 @contextmanager
+def browser_slot():
+    """One of BROWSER_SLOTS places shared by the xdist workers of this run (a lock file each); no-op without xdist."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        yield
+        return
+    folder = Path(tempfile.gettempdir()) / f"aml-browser-slots-{run}"
+    folder.mkdir(exist_ok=True)
+    while True:
+        for slot in range(BROWSER_SLOTS):
+            with open(folder / f"slot-{slot}", "w") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                yield  # the lock goes when the file closes
+                return
+        time.sleep(0.5)
+
+
+@contextmanager
 def running_lab(tmp: Path, env_extra: dict[str, str] | None = None, auto: bool = False):
     """Start JupyterLab on a free port over a copy of notebooks/; stop exactly that server afterwards.
 
     Its kernels run as a learner's do: without ``AML_WALKTHROUGH_AUTO`` (forms wait for clicks),
-    unless *auto* is True (forms apply themselves, as under the test suite's nbval runs).
+    unless *auto* is True (forms apply themselves, as under the test suite's nbval runs). Under xdist
+    it first waits for a browser slot (``browser_slot``), held until the lab stops.
     """
+    with browser_slot(), _running_lab(tmp, env_extra, auto) as lab:
+        yield lab
+
+
+@contextmanager
+def _running_lab(tmp: Path, env_extra: dict[str, str] | None, auto: bool):
     folder = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
     state = tmp / "state"
