@@ -13,8 +13,6 @@ rights (AML@Packt has ``IAMReadOnlyAccess``) asks:
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,9 +172,8 @@ def _report(iam, caller: Identity, max_wait: float, wait) -> tuple[Reading, date
         return Reading(REPORT, field, None, str(exc)), None
     if why is not None:
         return Reading(REPORT, field, None, why), None
-    content, generated = report.content, report.generated
-    rows = csv.DictReader(io.StringIO(content.decode("utf-8", errors="replace")))
-    root = next((row for row in rows if row.get("user") == "<root_account>"), None)
+    generated = report.generated
+    root = next((row for row in report.rows() if row.get("user") == "<root_account>"), None)
     if root is None or "mfa_active" not in root:
         return Reading(REPORT, field, None, "The report has no <root_account> row."), generated
     enabled = root["mfa_active"].strip().lower() == "true"

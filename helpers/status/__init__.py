@@ -2,7 +2,9 @@
 
 ``aml.status.card()`` on top of every notebook; ``take_snapshot``, ``run_checks`` and the tables in
 notebook 05; ``python -m helpers.status`` in a terminal. ``aml.status`` loads on first use (the lazy
-``helpers`` package); inside it everything imports plainly.
+``helpers`` package); inside it everything imports plainly, except that notebook 05's tables and
+export (``views``, which needs pandas: about half a second per kernel) load when first called, so the
+card on the other notebooks costs no pandas import.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from helpers.status.card_view import card, show_card
 from helpers.status.checks import CHECKLIST, CHECKS, checklist, run_checks
 from helpers.status.model import Finding, Snapshot
 from helpers.status.snapshot import take_snapshot
-from helpers.status.views import assets_table, checks_table, dashboard, explain_checks, export, report_table
 
 __all__ = [
     "CHECKLIST",
@@ -30,3 +31,48 @@ __all__ = [
     "show_card",
     "take_snapshot",
 ]
+
+
+# Notebook 05's views, reached as aml.status.<view>: each imports helpers.status.views (and pandas) when called.
+
+
+def assets_table(source=None):
+    """How many users, groups, roles, policies and identity providers the account has (``views.assets_table``)."""
+    from helpers.status import views
+
+    return views.assets_table(source)
+
+
+def checks_table(source=None, caption: bool = True):
+    """Every check's findings, coloured by status (``views.checks_table``)."""
+    from helpers.status import views
+
+    return views.checks_table(source, caption=caption)
+
+
+def dashboard(source=None) -> None:
+    """Notebook 05's dashboard: the card, the asset counts, the checks table (``views.dashboard``)."""
+    from helpers.status import views
+
+    return views.dashboard(source)
+
+
+def explain_checks(ids=None):
+    """Each check's title, severity, why it matters and how to fix it (``views.explain_checks``)."""
+    from helpers.status import views
+
+    return views.explain_checks(ids)
+
+
+def export(source=None, folder=None):
+    """Write the results as CSV and JSON for an instructor (``views.export``)."""
+    from helpers.status import views
+
+    return views.export(source, folder)
+
+
+def report_table(source=None):
+    """The credential report, one row per user, non-secret columns only (``views.report_table``)."""
+    from helpers.status import views
+
+    return views.report_table(source)

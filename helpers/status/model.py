@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Literal
-
-import pandas as pd
 
 Status = Literal["PASS", "FAIL", "UNKNOWN"]
 
@@ -63,13 +60,14 @@ class Snapshot:
     """Everything the checks need, read once. A part that could not be read is in ``missing``.
 
     ``password_policy`` is None when the account has no password policy (and then
-    ``PASSWORD_POLICY`` is *not* in ``missing``); ``credential_report`` holds the report's rows
-    as strings, exactly as AWS writes them (``true``/``false``/``N/A``/``not_supported``).
+    ``PASSWORD_POLICY`` is *not* in ``missing``); ``credential_report`` holds the report's rows,
+    each a dict of strings exactly as AWS writes them (``true``/``false``/``N/A``/``not_supported``).
+    Plain rows, not a DataFrame: the card on every notebook reads them without importing pandas.
     """
 
     taken_at: datetime
     summary: dict[str, int] | None = None
-    credential_report: pd.DataFrame | None = None
+    credential_report: tuple[dict[str, str], ...] | None = None
     report_generated: datetime | None = None
     password_policy: dict | None = None
     users: tuple[UserDetail, ...] | None = None
@@ -81,20 +79,13 @@ class Snapshot:
         """True when *part* was read (it may still be empty, e.g. no password policy)."""
         return part not in self.missing
 
-    @cached_property
-    def _rows(self) -> tuple[dict[str, str], ...]:
-        # Converted once: every per-user check walks these rows (1,000 users, 16 checks).
-        if self.credential_report is None:
-            return ()
-        return tuple(self.credential_report.to_dict("records"))
-
     def report_rows(self) -> tuple[dict[str, str], ...]:
         """The credential report as rows of strings (empty when it could not be read)."""
-        return self._rows
+        return self.credential_report or ()
 
     def root_row(self) -> dict[str, str] | None:
         """The ``<root_account>`` row of the credential report, if there is one."""
-        for row in self._rows:
+        for row in self.report_rows():
             if row.get("user") == ROOT:
                 return row
         return None
@@ -130,8 +121,3 @@ class Finding:
             "resource": self.resource,
             "message": self.message,
         }
-
-
-def report_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
-    """A credential-report DataFrame from row dicts (tests and the gatherer build it the same way)."""
-    return pd.DataFrame(rows, dtype=str)

@@ -5,8 +5,8 @@ Four account-wide reads, never one call per user (notebook 05, and the card on e
 1. ``GetAccountSummary``: the asset counts and the *live* root flags (``AccountAccessKeysPresent``,
    ``AccountMFAEnabled``);
 2. the credential report, through ``helpers.credential_report`` (generate, wait within one bounded
-   policy, get), a CSV parsed with pandas. AWS reuses a report for up to 4 hours, so the snapshot says
-   when it was generated;
+   policy, get), its CSV read into rows of strings (no pandas: the card on every notebook reads it).
+   AWS reuses a report for up to 4 hours, so the snapshot says when it was generated;
 3. ``GetAccountPasswordPolicy`` (``NoSuchEntity`` means the account has none);
 4. ``GetAccountAuthorizationDetails`` filtered to users and groups (paginated): who is in which group
    and which policies sit directly on a user.
@@ -18,13 +18,11 @@ stop every call (bad keys, no network) raise ``WalkthroughError`` with one sente
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
 import boto3
-import pandas as pd
 from botocore.exceptions import ClientError
 
 from helpers import aws
@@ -88,12 +86,12 @@ def take_snapshot(
         details = _part(AUTHORIZATION, missing, lambda: _authorization_details(iam))
     finally:
         iam.meta.events.unregister("before-call.iam", counter)
-    frame, generated = report if report is not None else (None, None)
+    rows, generated = report if report is not None else (None, None)
     users, groups = details if details is not None else (None, None)
     return Snapshot(
         taken_at=now,
         summary=summary,
-        credential_report=frame,
+        credential_report=rows,
         report_generated=generated,
         password_policy=policy,
         users=users,
@@ -131,16 +129,10 @@ def _denied_reason(part: str, exc: ClientError) -> str:
     return missing_permission_reason(part) if part in PARTS else "access was denied"
 
 
-def _credential_report(iam, wait, max_wait: float, progress) -> tuple[pd.DataFrame, datetime | None]:
-    """The credential report as a DataFrame of strings, and when AWS generated it."""
+def _credential_report(iam, wait, max_wait: float, progress) -> tuple[tuple[dict[str, str], ...], datetime | None]:
+    """The credential report as rows of strings, and when AWS generated it."""
     report = read_credential_report(iam, max_wait=max_wait, sleep=wait, progress=progress)
-    # Every value stays a string: the report mixes dates with N/A, not_supported and no_information.
-    frame = (
-        pd.read_csv(io.BytesIO(report.content), dtype=str, keep_default_na=False)
-        if report.content.strip()
-        else pd.DataFrame(dtype=str)
-    )
-    return frame, report.generated
+    return report.rows(), report.generated
 
 
 def _password_policy(iam) -> dict | None:

@@ -175,10 +175,10 @@ def report_table(source: Source = None):
     snapshot, why = read_source(source)
     if snapshot is None:
         return Card(note=why)
-    frame = snapshot.credential_report
-    if frame is None:
-        frame = pd.DataFrame(columns=list(REPORT_COLUMNS))
-    shown = frame[[c for c in REPORT_COLUMNS if c in frame.columns]].copy()
+    rows = snapshot.report_rows()
+    present = {key for row in rows for key in row}
+    columns = [c for c in REPORT_COLUMNS if c in present] if rows else list(REPORT_COLUMNS)
+    shown = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns, dtype=object)
     if "user" in shown.columns:
         shown["user"] = shown["user"].map(resource_label)
     styler = shown.style.format(escape="html").hide(axis="index").set_caption(html.escape(freshness(snapshot)))

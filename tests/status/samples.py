@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from helpers.names import CIS_PASSWORD_POLICY
-from helpers.status.model import GroupDetail, Snapshot, UserDetail, report_frame
+from helpers.status.model import GroupDetail, Snapshot, UserDetail
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 # The lesson's policy (helpers.names) as GetAccountPasswordPolicy reads it back.
@@ -84,7 +84,7 @@ def snapshot(
     return Snapshot(
         taken_at=NOW,
         summary=summary() if summary_map is None else summary_map,
-        credential_report=report_frame(rows),
+        credential_report=tuple(rows),
         report_generated=NOW - timedelta(minutes=5),
         password_policy=policy,
         users=users,
