@@ -62,18 +62,10 @@ def pick_port(preferred: int) -> int:
     return port
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def running_lab() -> dict | None:
     """The JupyterLab this folder started earlier, if it still runs."""
+    from helpers.sandbox.process import pid_alive
+
     try:
         info = json.loads(lab_file().read_text())
     except (OSError, ValueError):

@@ -77,6 +77,11 @@ def _alive(pid: int) -> bool:
     child = _children.get(pid)
     if child is not None:
         return child.poll() is None
+    return pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process *pid* runs (not gone, not a zombie); another user's process counts as running."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
