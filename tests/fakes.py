@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
 
 from helpers.sources import AwsFiles
 
@@ -31,3 +37,18 @@ class FakeSource:
 
     def describe(self) -> str:
         return "A fake account."
+
+
+@contextlib.contextmanager
+def moto_user_key(monkeypatch: pytest.MonkeyPatch, user: str = "AML@Packt") -> Iterator[dict]:
+    """A real access key (``AccessKeyId``, ``SecretAccessKey``, ...) of IAM user *user* in an in-process moto
+    account, live while the block runs; moto's own signing keys are gone from the environment again inside it."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        iam = boto3.client("iam", region_name="us-east-1")
+        iam.create_user(UserName=user)
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+        monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+        yield key

@@ -6,15 +6,7 @@ import pickle
 
 import pytest
 
-from helpers.credentials import (
-    KeyFileError,
-    KeyPair,
-    KeyShapeError,
-    check_key_pair,
-    mask_key_id,
-    parse_keys_csv,
-    read_keys_csv,
-)
+from helpers.credentials import keys  # the module under test
 
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -22,21 +14,21 @@ TEMP_ID = "ASIAIOSFODNN7EXAMPLE"
 
 
 def problems(key_id, secret, token=None) -> str:
-    with pytest.raises(KeyShapeError) as info:
-        check_key_pair(key_id, secret, token)
+    with pytest.raises(keys.KeyShapeError) as info:
+        keys.check_key_pair(key_id, secret, token)
     assert SECRET not in str(info.value)
     return str(info.value)
 
 
 def test_a_good_pair_passes_without_notes():
-    checked = check_key_pair(KEY_ID, SECRET)
+    checked = keys.check_key_pair(KEY_ID, SECRET)
     assert checked.pair.access_key_id == KEY_ID
     assert checked.pair.secret_access_key == SECRET
     assert checked.notes == ()
 
 
 def test_spaces_newlines_and_quotes_are_trimmed_with_a_note():
-    checked = check_key_pair(f"  {KEY_ID}\t", f'"{SECRET}"\r\n')
+    checked = keys.check_key_pair(f"  {KEY_ID}\t", f'"{SECRET}"\r\n')
     assert checked.pair.access_key_id == KEY_ID
     assert checked.pair.secret_access_key == SECRET
     assert checked.notes == (
@@ -46,7 +38,7 @@ def test_spaces_newlines_and_quotes_are_trimmed_with_a_note():
 
 
 def test_curly_quotes_from_a_document_are_trimmed():
-    checked = check_key_pair(f"\u201c{KEY_ID}\u201d", f"'{SECRET}'")
+    checked = keys.check_key_pair(f"\u201c{KEY_ID}\u201d", f"'{SECRET}'")
     assert checked.pair.access_key_id == KEY_ID
     assert any("quotes" in note for note in checked.notes)
 
@@ -116,7 +108,7 @@ def test_a_secret_with_impossible_characters():
 def test_a_temporary_key_needs_its_session_token():
     message = problems(TEMP_ID, SECRET)
     assert "starts with ASIA: it is a temporary key that works only with its session token" in message
-    checked = check_key_pair(TEMP_ID, SECRET, "FwoGZXIvYXdzEJr//////////token")
+    checked = keys.check_key_pair(TEMP_ID, SECRET, "FwoGZXIvYXdzEJr//////////token")
     assert checked.pair.session_token and checked.pair.temporary
 
 
@@ -125,16 +117,16 @@ def test_a_long_term_key_has_no_session_token():
 
 
 def test_the_repr_and_str_mask_the_secret():
-    pair = KeyPair(KEY_ID, SECRET, "SESSIONTOKENVALUE")
-    for text in (repr(pair), str(pair), repr(check_key_pair(KEY_ID, SECRET)), f"{pair}"):
+    pair = keys.KeyPair(KEY_ID, SECRET, "SESSIONTOKENVALUE")
+    for text in (repr(pair), str(pair), repr(keys.check_key_pair(KEY_ID, SECRET)), f"{pair}"):
         assert SECRET not in text and "SESSIONTOKENVALUE" not in text and KEY_ID not in text
     assert repr(pair) == "KeyPair(access_key_id='AKIA…MPLE', secret_access_key='****', session_token='****')"
-    assert mask_key_id(KEY_ID) == "AKIA…MPLE"
+    assert keys.mask_key_id(KEY_ID) == "AKIA…MPLE"
 
 
 def test_a_key_pair_cannot_be_pickled():
     with pytest.raises(TypeError, match="not picklable"):
-        pickle.dumps(KeyPair(KEY_ID, SECRET))
+        pickle.dumps(keys.KeyPair(KEY_ID, SECRET))
 
 
 # --- CSV import -------------------------------------------------------------------------------
@@ -142,7 +134,7 @@ def test_a_key_pair_cannot_be_pickled():
 
 def test_access_keys_csv_from_the_console():
     data = f"Access key ID,Secret access key\r\n{KEY_ID},{SECRET}\r\n".encode()
-    checked = parse_keys_csv(data, "accessKeys.csv")
+    checked = keys.parse_keys_csv(data, "accessKeys.csv")
     assert checked.pair.access_key_id == KEY_ID and checked.pair.secret_access_key == SECRET
 
 
@@ -151,13 +143,13 @@ def test_access_keys_csv_with_bom_and_extra_columns():
         "\ufeffUser name,Password,Access key ID,Secret access key,Console login link\n"
         f"AML@Packt,,{KEY_ID},{SECRET},https://example.signin.aws.amazon.com/console\n"
     ).encode()
-    assert parse_keys_csv(data, "credentials.csv").pair.access_key_id == KEY_ID
+    assert keys.parse_keys_csv(data, "credentials.csv").pair.access_key_id == KEY_ID
 
 
 def test_rootkey_csv_old_format(tmp_path):
     path = tmp_path / "rootkey.csv"
     path.write_text(f"AWSAccessKeyId={KEY_ID}\r\nAWSSecretKey={SECRET}\r\n")
-    checked = read_keys_csv(path)
+    checked = keys.read_keys_csv(path)
     assert checked.pair.access_key_id == KEY_ID and checked.pair.secret_access_key == SECRET
 
 
@@ -178,21 +170,21 @@ def test_rootkey_csv_old_format(tmp_path):
     ],
 )
 def test_bad_csv_files_get_a_clear_message(data, expected):
-    with pytest.raises(KeyFileError) as info:
-        parse_keys_csv(data, "accessKeys.csv")
+    with pytest.raises(keys.KeyFileError) as info:
+        keys.parse_keys_csv(data, "accessKeys.csv")
     assert expected in str(info.value)
     assert SECRET not in str(info.value)
 
 
 def test_a_csv_with_a_damaged_key_says_so_without_the_secret():
     data = f"Access key ID,Secret access key\n{KEY_ID},{SECRET[:-2]}\n".encode()
-    with pytest.raises(KeyShapeError) as info:
-        parse_keys_csv(data, "accessKeys.csv")
+    with pytest.raises(keys.KeyShapeError) as info:
+        keys.parse_keys_csv(data, "accessKeys.csv")
     assert str(info.value).startswith("accessKeys.csv holds a key that does not look right.")
     assert "has 38 characters" in str(info.value)
     assert SECRET[:-2] not in str(info.value)
 
 
 def test_a_missing_key_file(tmp_path):
-    with pytest.raises(KeyFileError, match="There is no file"):
-        read_keys_csv(tmp_path / "rootkey.csv")
+    with pytest.raises(keys.KeyFileError, match="There is no file"):
+        keys.read_keys_csv(tmp_path / "rootkey.csv")

@@ -8,13 +8,12 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 import helpers.account
 from helpers.credentials import identity as identity_mod
 from helpers.errors import WalkthroughError
 from helpers.ui.credentials_form import CredentialsForm
-from tests.fakes import FakeSource
+from tests.fakes import FakeSource, moto_user_key
 
 
 @pytest.fixture
@@ -32,14 +31,7 @@ def source(tmp_path, monkeypatch):
 @pytest.fixture
 def keys(monkeypatch):
     """A real key pair of an IAM user in an in-process moto account."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        iam = boto3.client("iam", region_name="us-east-1")
-        iam.create_user(UserName="AML@Packt")
-        key = iam.create_access_key(UserName="AML@Packt")["AccessKey"]
-        monkeypatch.delenv("AWS_ACCESS_KEY_ID")
-        monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with moto_user_key(monkeypatch) as key:
         yield key["AccessKeyId"], key["SecretAccessKey"]
 
 
@@ -64,6 +56,14 @@ def upload(form: CredentialsForm, name: str, data: bytes) -> None:
     )
 
 
+def type_keys(key_id: str, secret: str, form: CredentialsForm | None = None) -> CredentialsForm:
+    """*form* (a new one if none) with *key_id* and *secret* typed into its boxes, not yet saved."""
+    form = form or CredentialsForm()
+    form._key_id.value = key_id
+    form._secret.value = secret
+    return form
+
+
 def assert_no_secret_anywhere(form: CredentialsForm, secret: str) -> None:
     assert secret not in text_of(form)
     assert secret not in repr(form) + form._plan.value
@@ -75,9 +75,7 @@ def assert_no_secret_anywhere(form: CredentialsForm, secret: str) -> None:
 
 def test_typed_keys_are_checked_proven_saved_and_cleared(source, keys):
     key_id, secret = keys
-    form = CredentialsForm()
-    form._key_id.value = f"  {key_id}"
-    form._secret.value = f'"{secret}"\n'
+    form = type_keys(f"  {key_id}", f'"{secret}"\n')
     form._save.click()
     out = text_of(form)
     assert "Removed spaces from the access key ID" in out
@@ -94,13 +92,10 @@ def test_typed_keys_are_checked_proven_saved_and_cleared(source, keys):
 
 def test_bad_input_says_what_to_do_clears_the_secret_and_writes_nothing(source, keys):
     key_id, secret = keys
-    form = CredentialsForm()
-    form._key_id.value = secret
-    form._secret.value = key_id
+    form = type_keys(secret, key_id)
     form._save.click()
     assert "look swapped" in text_of(form)
-    form._key_id.value = key_id
-    form._secret.value = secret + "x"
+    type_keys(key_id, secret + "x", form)
     form._save.click()
     assert "The secret access key has 41 characters; it must have exactly 40." in text_of(form)
     assert "Traceback" not in text_of(form)
@@ -192,9 +187,7 @@ def test_root_keys_show_the_red_warning(source, monkeypatch):
         {"UserId": "123456789012", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:root"},
     )
     monkeypatch.setattr(identity_mod.aws, "client", lambda session, service: client)
-    form = CredentialsForm()
-    form._key_id.value = "AKIAIOSFODNN7EXAMPLE"
-    form._secret.value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    form = type_keys("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     with stubber:
         form._save.click()
     out = text_of(form)
@@ -209,9 +202,7 @@ def test_an_sts_refusal_leaves_nothing_written(source, monkeypatch):
     stubber = Stubber(client)
     stubber.add_client_error("get_caller_identity", "SignatureDoesNotMatch", "no match", http_status_code=403)
     monkeypatch.setattr(identity_mod.aws, "client", lambda session, service: client)
-    form = CredentialsForm()
-    form._key_id.value = "AKIAIOSFODNN7EXAMPLE"
-    form._secret.value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    form = type_keys("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     with stubber:
         form._save.click()
     assert "The secret access key does not match the access key ID." in text_of(form)
@@ -227,9 +218,7 @@ def test_the_button_is_disabled_while_it_works(source, monkeypatch):
         raise WalkthroughError("stopped here")
 
     monkeypatch.setattr("helpers.credentials.check_and_save", fake_check_and_save)
-    form = CredentialsForm()
-    form._key_id.value = "AKIAIOSFODNN7EXAMPLE"
-    form._secret.value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    form = type_keys("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     form._save.click()
     assert seen == [True]
     assert "stopped here" in text_of(form)
@@ -238,9 +227,7 @@ def test_the_button_is_disabled_while_it_works(source, monkeypatch):
 
 def test_after_a_save_the_plan_says_the_profile_holds_the_key_not_that_it_already_exists(source, keys):
     key_id, secret = keys
-    form = CredentialsForm()
-    form._key_id.value = key_id
-    form._secret.value = secret
+    form = type_keys(key_id, secret)
     form._save.click()
     assert "holds the key you just saved" in form._plan.value
     assert "already exists" not in form._plan.value
@@ -250,16 +237,13 @@ def test_after_a_save_the_plan_says_the_profile_holds_the_key_not_that_it_alread
 
 def test_every_box_that_could_hold_a_secret_is_emptied_and_never_quoted(source, keys):
     key_id, secret = keys
-    form = CredentialsForm()
-    form._key_id.value = key_id
-    form._secret.value = secret
+    form = type_keys(key_id, secret)
     form._region.value = secret  # a secret pasted into the region box by mistake
     assert secret not in form._plan.value and "not hold an AWS region name" in form._plan.value
     form._save.click()
     assert "not hold an AWS region name" in text_of(form) and secret not in text_of(form)
     assert form._region.value == "" and form._key_id.value == "" and form._secret.value == ""
-    form._key_id.value = secret  # the secret in the key ID box: refused, and the box emptied
-    form._secret.value = key_id
+    type_keys(secret, key_id, form)  # the secret in the key ID box: refused, and the box emptied
     form._save.click()
     assert form._key_id.value == "" and secret not in json.dumps(form._key_id.get_state(), default=str)
     assert not (source.folder / "credentials").exists()
