@@ -112,6 +112,11 @@ def write_credentials(text: str) -> Callable:
     return setup
 
 
+def broken_credentials_file(case_id: str, text: str, expect: str) -> Case:
+    """Notebook 01 saving a real key over a credentials file holding *text*: the form says *expect*."""
+    return Case(case_id, "01", with_real_key(typed), expect, setup=write_credentials(text))
+
+
 def saved_profile(ctx) -> None:
     from helpers.sandbox import files
 
@@ -354,19 +359,15 @@ CASES = [
         "already",
         setup=saved_profile,
     ),
-    Case(
+    broken_credentials_file(
         "credentials-duplicate-section",
-        "01",
-        with_real_key(lambda key_id, secret: typed(key_id, secret)),
+        "[a]\naws_access_key_id = x\n[a]\naws_access_key_id = y\n",
         "the section [a] appears twice (again at line 3",
-        setup=write_credentials("[a]\naws_access_key_id = x\n[a]\naws_access_key_id = y\n"),
     ),
-    Case(
+    broken_credentials_file(
         "credentials-not-ini",
-        "01",
-        with_real_key(lambda key_id, secret: typed(key_id, secret)),
+        "this is not an ini file\n= = =\n",
         "comes before any [section] header, so this is not an INI file",
-        setup=write_credentials("this is not an ini file\n= = =\n"),
     ),
     # --- 01: the CSV import
     Case("csv-empty", "01", uploaded("accessKeys.csv", b""), "is empty"),

@@ -120,16 +120,16 @@ class _Raw:
         return data
 
 
+def refuses(stubber, operation: str, code: str, message: str, status: int = 403) -> None:
+    """Queue AWS's refusal of *operation*: error *code* with *message*, HTTP *status*."""
+    stubber.add_client_error(operation, service_error_code=code, service_message=message, http_status_code=status)
+
+
 def test_access_denied_in_aws_wording_names_the_permission(stubbed):
     from helpers.mfa import devices
 
     session, stub = stubbed
-    stub("iam").add_client_error(
-        "list_mfa_devices",
-        service_error_code="AccessDenied",
-        service_message=denied("iam:ListMFADevices", USER_ARN),
-        http_status_code=403,
-    )
+    refuses(stub("iam"), "list_mfa_devices", "AccessDenied", denied("iam:ListMFADevices", USER_ARN))
     with pytest.raises(WalkthroughError) as caught:
         devices.list_devices(session, "AML@Packt")
     assert "may not call iam:ListMFADevices (AccessDenied)" in str(caught.value)
@@ -139,12 +139,7 @@ def test_access_denied_explained_keeps_the_action_and_arn_only(stubbed):
     from botocore.exceptions import ClientError
 
     session, stub = stubbed
-    stub("iam").add_client_error(
-        "create_user",
-        service_error_code="AccessDenied",
-        service_message=denied("iam:CreateUser", f"arn:aws:iam::{ACCOUNT}:user/bob"),
-        http_status_code=403,
-    )
+    refuses(stub("iam"), "create_user", "AccessDenied", denied("iam:CreateUser", f"arn:aws:iam::{ACCOUNT}:user/bob"))
     with pytest.raises(ClientError) as caught:
         aws.client(session, "iam").create_user(UserName="bob")
     text = explain(caught.value)
@@ -159,11 +154,8 @@ def test_invalid_authentication_code_says_why_from_the_seed(stubbed):
     device = devices.NewDevice(f"arn:aws:iam::{ACCOUNT}:mfa/aml-phone", b"", seed)
     totp, step = pyotp.TOTP(seed), int(time.time() // 30)
     code1, code2 = totp.at((step - 1) * 30), totp.at(step * 30)
-    stub("iam").add_client_error(
-        "enable_mfa_device",
-        service_error_code="InvalidAuthenticationCode",
-        service_message="Authentication code for device is not valid.",
-        http_status_code=403,
+    refuses(
+        stub("iam"), "enable_mfa_device", "InvalidAuthenticationCode", "Authentication code for device is not valid."
     )
     with pytest.raises(WalkthroughError) as caught:
         devices.enable_device(session, "AML@Packt", device, code1, code2)
@@ -181,35 +173,40 @@ def test_entity_temporarily_unmodifiable_says_wait_and_rerun(stubbed):
         "list_mfa_devices",
         {"MFADevices": [{"UserName": "AML@Packt", "SerialNumber": serial, "EnableDate": "2026-01-01T00:00:00Z"}]},
     )
-    stub("iam").add_client_error(
+    refuses(
+        stub("iam"),
         "deactivate_mfa_device",
-        service_error_code="EntityTemporarilyUnmodifiable",
-        service_message="Cannot modify entity AML@Packt, entity is temporarily unmodifiable.",
-        http_status_code=409,
+        "EntityTemporarilyUnmodifiable",
+        "Cannot modify entity AML@Packt, entity is temporarily unmodifiable.",
+        status=409,
     )
     with pytest.raises(WalkthroughError) as caught:
         devices.remove_device(session, "AML@Packt", f"arn:aws:iam::{ACCOUNT}:mfa/aml-phone")
     assert "still busy with a recent change" in str(caught.value) and "Wait a few seconds" in str(caught.value)
 
 
-def test_a_new_key_not_yet_valid_is_waited_for(stubbed, tmp_path):
-    """AWS: a key created a second ago answers InvalidClientTokenId for a few seconds, then works."""
+def new_key_profile(tmp_path):
+    """AWS files holding profile aml-packt with a key just created (what notebook 02 saves)."""
     from helpers.sources import AwsFiles
-    from helpers.users.switching import wait_until_live
 
-    session, stub = stubbed
     files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
     files.config_file.write_text("[profile aml-packt]\nregion = us-east-1\n")
     files.credentials_file.write_text(
         "[aml-packt]\naws_access_key_id = AKIANEWNEWNEWNEWNEW1\naws_secret_access_key = " + "n" * 40 + "\n"
     )
+    return files
+
+
+def test_a_new_key_not_yet_valid_is_waited_for(stubbed, tmp_path):
+    """AWS: a key created a second ago answers InvalidClientTokenId for a few seconds, then works."""
+    from helpers.users.switching import wait_until_live
+
+    _session, stub = stubbed
+    files = new_key_profile(tmp_path)
     sts = stub("sts")
     for _ in range(3):
-        sts.add_client_error(
-            "get_caller_identity",
-            service_error_code="InvalidClientTokenId",
-            service_message="The security token included in the request is invalid.",
-            http_status_code=403,
+        refuses(
+            sts, "get_caller_identity", "InvalidClientTokenId", "The security token included in the request is invalid."
         )
     sts.add_response("get_caller_identity", {"UserId": "AIDAEXAMPLE", "Account": ACCOUNT, "Arn": USER_ARN})
     slept, said = [], []
@@ -223,15 +220,10 @@ def test_a_new_key_not_yet_valid_is_waited_for(stubbed, tmp_path):
 
 
 def test_a_key_that_never_becomes_valid_gives_up_with_a_sentence(stubbed, tmp_path):
-    from helpers.sources import AwsFiles
     from helpers.users.switching import wait_until_live
 
-    session, stub = stubbed
-    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
-    files.config_file.write_text("[profile aml-packt]\nregion = us-east-1\n")
-    files.credentials_file.write_text(
-        "[aml-packt]\naws_access_key_id = AKIANEWNEWNEWNEWNEW1\naws_secret_access_key = " + "n" * 40 + "\n"
-    )
+    _session, stub = stubbed
+    files = new_key_profile(tmp_path)
     sts = stub("sts")
     for _ in range(2):
         sts.add_client_error("get_caller_identity", service_error_code="InvalidClientTokenId", http_status_code=403)

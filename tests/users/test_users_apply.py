@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
-from botocore.stub import Stubber
 
 from helpers import aws
 from helpers.credentials.files import save_profile
@@ -166,26 +165,29 @@ def test_access_denied_names_the_permission_and_who_has_it():
     assert "iam:CreateUser" in text and "root user has it" in text and "root-keys" in text
 
 
+def refuse_iam(monkeypatch, operation: str, code: str, message: str):
+    """Every IAM client the apply step makes raises ClientError *code* for *operation*; returns the real factory."""
+    real = aws.client
+
+    def refusing_client(sess, service):
+        client = real(sess, service)
+        if service == "iam":
+
+            def refuse(**_):
+                raise ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+            client.meta.events.register(f"before-call.iam.{operation}", refuse)
+        return client
+
+    monkeypatch.setattr("helpers.users.apply.aws.client", refusing_client)
+    return real
+
+
 def test_failure_half_way_then_rerun_finishes(moto_account, monkeypatch):
     session, files = moto_account
     plan = setup_plan(session, files)
-    real = aws.client
-
-    def failing_client(sess, service):
-        client = real(sess, service)
-        if service == "iam":
-            stub = Stubber(client)
-
-            # Let everything through except CreateUser, which fails once.
-            def fail(params, model, **_):
-                if model.name == "CreateUser":
-                    raise ClientError({"Error": {"Code": "ServiceFailure", "Message": "boom"}}, "CreateUser")
-
-            client.meta.events.register("before-call.iam.CreateUser", fail)
-            del stub
-        return client
-
-    monkeypatch.setattr("helpers.users.apply.aws.client", failing_client)
+    # Let everything through except CreateUser, which fails (until the real client is back).
+    real = refuse_iam(monkeypatch, "CreateUser", "ServiceFailure", "boom")
     first = apply_plan(session, plan, files)
     assert not first.ok and "Stopped at: create user AML@Packt" in first.error
     assert "Run the cell again" in first.error
@@ -333,37 +335,12 @@ def test_closing_check_as_aml_packt(moto_account):
     assert results[2].expected is False
 
 
-def test_access_denied_from_caller_without_rights(moto_account):
+def test_access_denied_from_caller_without_rights(moto_account, monkeypatch):
     session, files = moto_account
     plan = setup_plan(session, files)
-    real = aws.client
-
-    def denying(sess, service):
-        client = real(sess, service)
-        if service == "iam":
-
-            def deny(**_):
-                raise ClientError(
-                    {
-                        "Error": {
-                            "Code": "AccessDenied",
-                            "Message": "User: arn:aws:iam::123456789012:user/x is not authorized to perform: "
-                            "iam:UpdateAccountPasswordPolicy",
-                        }
-                    },
-                    "UpdateAccountPasswordPolicy",
-                )
-
-            client.meta.events.register("before-call.iam.UpdateAccountPasswordPolicy", deny)
-        return client
-
-    import helpers.users.apply as ap
-
-    ap.aws.client, saved = denying, ap.aws.client
-    try:
-        result = apply_plan(session, plan, files)
-    finally:
-        ap.aws.client = saved
+    denied = "User: arn:aws:iam::123456789012:user/x is not authorized to perform: iam:UpdateAccountPasswordPolicy"
+    refuse_iam(monkeypatch, "UpdateAccountPasswordPolicy", "AccessDenied", denied)
+    result = apply_plan(session, plan, files)
     assert "iam:UpdateAccountPasswordPolicy" in result.error and "root user has it" in result.error
     assert result.done == []
 
