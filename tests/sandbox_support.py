@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from helpers.sandbox import files, server
+from helpers.sandbox import files, scenarios, server
 
 ROOT = Path(__file__).resolve().parents[1]
 # The policy notebook 02 attaches to AML@Packt's group (format it with the account ID).
@@ -49,6 +49,13 @@ def module_sandbox(name: str):
             yield home, info
 
     return sandbox
+
+
+def reset_at(sandbox: tuple[Path, server.SandboxInfo], checkpoint: str) -> Path:
+    """Reset a ``module_sandbox`` account to the start of notebook *checkpoint* ("03"); its state folder."""
+    home, _info = sandbox
+    scenarios.reset(at=checkpoint, home=home)
+    return home
 
 
 def module_learner(name: str):
@@ -88,6 +95,16 @@ def keys_client(url: str, key_id: str, secret: str, service: str = "iam", token:
         aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token, region_name="us-east-1"
     )
     return s.client(service, endpoint_url=url, config=NO_RETRY)
+
+
+def temporary_session(creds: dict) -> boto3.Session:
+    """A session signing with the temporary credentials STS returned (*creds*: its ``Credentials``)."""
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
 
 
 def read_rootkey(home: Path) -> tuple[str, str]:

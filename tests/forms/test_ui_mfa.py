@@ -19,13 +19,20 @@ from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
 from helpers.ui.mfa_device import DeviceForm
-from tests.sandbox_support import MFA_POLICY_ARN, client, private_sandbox, session
+from tests.sandbox_support import MFA_POLICY_ARN, client, module_sandbox, session
 
 CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
 
 
 def said(form) -> str:
     return "".join(o.get("text", "") for o in form._out.outputs)
+
+
+def enable_with(form, first: str, second: str) -> str:
+    """Type two codes into the device form and press its enable button: what it says."""
+    form._code1.value, form._code2.value = first, second
+    form._enable.click()
+    return said(form)
 
 
 def fake_check(summary: bool | None, report: bool | None, virtual: bool | None) -> verify.RootMfaCheck:
@@ -78,11 +85,7 @@ def test_on_a_real_account_the_console_steps_are_shown(monkeypatch):
     assert "nothing here is automatic" in mfa_form.assign_form(auto=True).value
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-ui-mfa")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-ui-mfa")
 
 
 @pytest.fixture
@@ -159,16 +162,10 @@ def test_a_learner_creates_types_resyncs_and_removes_on_a_real_style_form(practi
     form._typed.value = "381492058731"
     form._create.click()
     assert bytes(form._qr.value).startswith(b"\x89PNG")
-    form._code1.value, form._code2.value = "abc123", "123456"
-    form._enable.click()
-    assert "first code contains letters" in said(form)
-    form._code1.value, form._code2.value = "1234567", "123456"
-    form._enable.click()
-    assert "has 7 digits" in said(form)
+    assert "first code contains letters" in enable_with(form, "abc123", "123456")
+    assert "has 7 digits" in enable_with(form, "1234567", "123456")
     first, second = form._app.consecutive_codes()
-    form._code1.value, form._code2.value = first, second
-    form._enable.click()
-    assert "MFA device AML-Packt-phone is enabled for AML@Packt." in said(form)
+    assert "MFA device AML-Packt-phone is enabled for AML@Packt." in enable_with(form, first, second)
     assert form._pick.value == form.value
     form._r1.value, form._r2.value = "111111", "111111"
     form._resync.click()

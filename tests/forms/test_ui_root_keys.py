@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import pytest
-
 from helpers import root_keys
 from helpers.account import Account
 from helpers.errors import WalkthroughError
@@ -23,7 +21,7 @@ from helpers.root_keys import (
 from helpers.sandbox import console, scenarios
 from helpers.sandbox.source import SandboxAccount
 from helpers.ui.root_keys_form import RootKeysForm
-from tests.sandbox_support import private_sandbox
+from tests.sandbox_support import module_sandbox
 
 KEY = "AKIAROOTKEY000000001"
 ACCOUNT = "123456789012"
@@ -148,11 +146,7 @@ def test_observe_failure_is_a_sentence():
     assert "stopped answering" in form._status.value and all(b.disabled for b in form._buttons.values())
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-ui-root-keys")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-ui-root-keys")
 
 
 def test_practice_account_end_to_end_then_nothing_to_do(sandbox, tmp_path, monkeypatch):

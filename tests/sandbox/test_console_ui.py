@@ -10,26 +10,26 @@ import ipywidgets as widgets
 import pyotp
 import pytest
 
-from helpers.sandbox import clock, console, console_ui, scenarios
-from tests.sandbox_support import private_sandbox
+from helpers.sandbox import clock, console, console_ui
+from tests.sandbox_support import module_sandbox, reset_at
 
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-console-ui")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-console-ui")
 
 
 @pytest.fixture
 def home(sandbox):
-    folder, _info = sandbox
-    scenarios.reset(at="04", home=folder)
-    return folder
+    return reset_at(sandbox, "04")
 
 
 def said(form) -> str:
     return "".join(o.get("text", "") for o in form._out.outputs)
+
+
+def add_with(form, first: str, second: str) -> str:
+    """Type *first* and *second* into the stand-in console's two code boxes, press Add MFA: what it says."""
+    form._code1.value, form._code2.value = first, second
+    form._add.click()
+    return said(form)
 
 
 def everything_shown(form) -> str:
@@ -95,20 +95,12 @@ def test_the_learner_assigns_scans_types_and_wrong_codes_are_refused(home):
     app = form._app
     assert app is not None
     code, _left = app.current()
-    form._code1.value, form._code2.value = code, code
-    form._add.click()
-    assert "same code twice" in said(form)
-    form._code1.value, form._code2.value = "12345", "123456"
-    form._add.click()
-    assert "has 5 digits" in said(form)
-    form._code1.value, form._code2.value = "000000", "111111"
-    form._add.click()
-    assert "AWS refused the codes. Neither code comes from this device" in said(form)
+    assert "same code twice" in add_with(form, code, code)
+    assert "has 5 digits" in add_with(form, "12345", "123456")
+    assert "AWS refused the codes. Neither code comes from this device" in add_with(form, "000000", "111111")
     assert form.value is False and console.root_state(home)["mfa_enabled"] is None
     first, second = app.consecutive_codes()
-    form._code1.value, form._code2.value = f" {first[:3]} {first[3:]}", second
-    form._add.click()
-    assert "spaces in the codes were removed" in said(form)
+    assert "spaces in the codes were removed" in add_with(form, f" {first[:3]} {first[3:]}", second)
     assert "MFA is on for the root user" in said(form)
     assert form.value is True and bytes(form._qr.value) == b""
     assert console.root_state(home)["mfa_enabled"]
@@ -144,9 +136,7 @@ def test_codes_from_a_slow_clock_are_refused_with_the_reason(home):
     seed = form._app._SimulatedAuthenticator__totp.secret
     totp = pyotp.TOTP(seed)
     now = time.time()
-    form._code1.value, form._code2.value = totp.at(now - 600), totp.at(now - 570)
-    form._add.click()
-    assert "too old" in said(form) and form.value is False
+    assert "too old" in add_with(form, totp.at(now - 600), totp.at(now - 570)) and form.value is False
 
 
 def test_stand_in_hands_out_forms_only_for_known_steps(home):
@@ -161,9 +151,7 @@ def test_wrong_codes_take_the_qr_code_off_the_page_and_empty_the_boxes(home):
     form = console_ui.SimulatedRootConsole(home, live=False)
     form._assign.click()
     form._scan.click()
-    form._code1.value, form._code2.value = "000000", "111111"
-    form._add.click()
-    assert "AWS refused the codes" in said(form) and "000000" not in form._out.value
+    assert "AWS refused the codes" in add_with(form, "000000", "111111") and "000000" not in form._out.value
     assert bytes(form._qr.value) == b"" and form._code1.value == "" and form._code2.value == ""
     assert form._qr_panel._again in form._qr_panel.children
     form._qr_panel._again.click()

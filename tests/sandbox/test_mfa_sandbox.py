@@ -15,32 +15,24 @@ from botocore.exceptions import ClientError
 
 from helpers.errors import WalkthroughError
 from helpers.mfa import clock, devices, verify
-from helpers.sandbox import console, scenarios
-from tests.sandbox_support import MFA_POLICY_ARN, client, code_of, private_sandbox, session
+from helpers.sandbox import console
+from tests.sandbox_support import MFA_POLICY_ARN, client, code_of, module_sandbox, reset_at, session
 
 USER = "AML@Packt"
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-mfa")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-mfa")
 
 
 @pytest.fixture
 def at04(sandbox):
-    home, _info = sandbox
-    scenarios.reset(at="04", home=home)
-    return home
+    return reset_at(sandbox, "04")
 
 
 @pytest.fixture
 def self_service(sandbox):
     """Checkpoint 03 (root keys still there): the group carries the MFA self-service policy."""
-    home, _info = sandbox
-    scenarios.reset(at="03", home=home)
-    return home
+    return reset_at(sandbox, "03")
 
 
 def new_device(home, name="AML-Packt-phone"):

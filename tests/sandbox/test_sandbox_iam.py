@@ -44,7 +44,9 @@ def test_invalid_user_names_are_refused(root, name):
 
 @pytest.mark.parametrize("name", ["a", "x" * 64, "first.last@example.com", "A_b-c+d=e,f"])
 def test_valid_user_names_are_accepted(root, name):
-    root.create_user(UserName=name)
+    made = root.create_user(UserName=name)["User"]
+    assert made["UserName"] == name and made["Arn"].endswith(f":user/{name}")
+    assert root.get_user(UserName=name)["User"]["UserName"] == name
     root.delete_user(UserName=name)
 
 
@@ -216,5 +218,5 @@ def test_an_admin_user_gets_the_same_rules_as_the_root(sandbox, root):
     refused(admin.create_user, "ValidationError", UserName="bad name")
     refused(admin.create_user, "EntityAlreadyExists", UserName="ADMIN")
     refused(admin.delete_user, "DeleteConflict", UserName="admin")
-    admin.create_user(UserName="made-by-admin")
+    assert admin.create_user(UserName="made-by-admin")["User"]["UserName"] == "made-by-admin"
     admin.delete_user(UserName="made-by-admin")

@@ -11,16 +11,12 @@ from botocore.exceptions import ClientError
 from helpers.sandbox import __main__ as cli
 from helpers.sandbox import clock, console, files, scenarios, server
 from helpers.sandbox.root.sessions import options_from_env
-from tests.sandbox_support import client, code_of, keys_client, private_sandbox
+from tests.sandbox_support import client, code_of, keys_client, module_sandbox
 
 LAG = 2.0
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-lag")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-lag")
 
 
 @pytest.fixture()

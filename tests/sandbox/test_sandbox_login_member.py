@@ -12,27 +12,29 @@ from botocore.exceptions import ClientError
 from helpers.sandbox import __main__ as cli
 from helpers.sandbox import clock, console, files, scenarios, server
 from helpers.sandbox.source import SandboxAccount
-from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
+from tests.sandbox_support import NO_RETRY, client, code_of, module_sandbox, temporary_session
+
+sandbox = module_sandbox("sandbox-login-member")
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-login-member")
-    with private_sandbox(home) as info:
-        yield home, info
+def reset_to_one_profile(sandbox, scenario: str, profile: str, arn_tail: str):
+    """Reset to *scenario*: no rootkey.csv, only *profile* saved, and it signs as the account's *arn_tail*."""
+    home, info = sandbox
+    scenarios.reset(scenario, home=home)
+    p = files.paths(home)
+    assert not p.rootkey_csv.exists()
+    assert files.profile_names(p) == [profile]
+    sts = client(home, profile, "sts")
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:{arn_tail}"
+    return p
 
 
 def test_console_login_gives_temporary_root_credentials(sandbox):
     home, info = sandbox
-    scenarios.reset("console-login", home=home)
-    p = files.paths(home)
-    assert not p.rootkey_csv.exists()
-    assert files.profile_names(p) == ["root-login"]
+    p = reset_to_one_profile(sandbox, "console-login", "root-login", "root")
     text = p.credentials.read_text()
     assert "aws_session_token = " in text
     assert p.credentials.stat().st_mode & 0o077 == 0
-    sts = client(home, "root-login", "sts")
-    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:root"
     iam = client(home, "root-login")
     assert iam._request_signer._credentials.access_key.startswith("ASIA")  # noqa: SLF001
     assert iam.list_access_keys()["AccessKeyMetadata"] == []  # root: no keys, the session is none
@@ -89,12 +91,7 @@ def test_console_login_survives_a_stop(sandbox):
 
 def test_member_account_has_no_root_credentials(sandbox):
     home, info = sandbox
-    scenarios.reset("member-account", home=home)
-    p = files.paths(home)
-    assert not p.rootkey_csv.exists()
-    assert files.profile_names(p) == ["admin"]
-    sts = client(home, "admin", "sts")
-    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:user/Admin"
+    reset_to_one_profile(sandbox, "member-account", "admin", "user/Admin")
     iam = client(home, "admin")
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["AccountPasswordPresent"] == 0
@@ -129,12 +126,7 @@ def test_the_root_gets_session_credentials_from_its_keys(sandbox):
     scenarios.reset(at="02", home=home)
     creds = client(home, "root-keys", "sts").get_session_token()["Credentials"]
     assert creds["AccessKeyId"].startswith("ASIA")
-    temporary = boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name="us-east-1",
-    )
+    temporary = temporary_session(creds)
     sts = temporary.client("sts", endpoint_url=info.url, config=NO_RETRY)
     assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{info.account_id}:root"
     with pytest.raises(ClientError) as err:

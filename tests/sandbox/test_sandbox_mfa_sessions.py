@@ -14,17 +14,13 @@ from helpers.errors import WalkthroughError
 from helpers.mfa import devices
 from helpers.mfa.policies import require_mfa_policy
 from helpers.sandbox import clock, console, practice, scenarios, server
-from tests.sandbox_support import NO_RETRY, client, code_of, private_sandbox
+from tests.sandbox_support import NO_RETRY, client, code_of, module_sandbox, temporary_session
 from tests.sandbox_support import session as aml_session
 
 USER = scenarios.USER
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-mfa-sessions")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-mfa-sessions")
 
 
 @pytest.fixture()
@@ -54,12 +50,7 @@ def mfa_session(home, info, profile="aml-packt", code=None, serial=None) -> boto
         SerialNumber=serial, TokenCode=code or next_code(seed, home)
     )["Credentials"]
     assert creds["AccessKeyId"].startswith("ASIA") and creds["SessionToken"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name="us-east-1",
-    )
+    return temporary_session(creds)
 
 
 def test_rule_is_on_by_default_and_can_be_switched_off(sandbox):
@@ -139,12 +130,7 @@ def test_a_wrong_or_reused_code_gets_no_session(at_06):
 def test_a_session_without_mfa_does_not_count(at_06):
     home, info = at_06
     creds = client(home, "aml-packt", "sts").get_session_token()["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name="us-east-1",
-    )
+    session = temporary_session(creds)
     iam = session.client("iam", endpoint_url=info.url, config=NO_RETRY)
     assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=USER)["MFADevices"]] == [serial_of(info)]
     with pytest.raises(ClientError) as err:

@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import boto3
-import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers.sandbox import console, files, scenarios, server
 from helpers.sandbox.source import SandboxAccount, SandboxRestarted
 from tests.sandbox_support import NO_RETRY, code_of, keys_client
+from tests.sandbox_support import session as profile_session
 
 
 @pytest.fixture
@@ -24,15 +24,6 @@ def home(tmp_path):
     folder = tmp_path / "state"
     yield folder
     server.stop(folder)
-
-
-def profile_session(home: Path, profile: str) -> boto3.Session:
-    """A plain ``boto3.Session(profile_name=...)`` reading the sandbox files through the environment."""
-    p = files.paths(home)
-    core = botocore.session.Session()
-    core.set_config_variable("config_file", str(p.config))
-    core.set_config_variable("credentials_file", str(p.credentials))
-    return boto3.Session(botocore_session=core, profile_name=profile)
 
 
 def plain_profile_session(home: Path, profile: str, monkeypatch) -> boto3.Session:

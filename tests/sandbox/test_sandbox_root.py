@@ -17,14 +17,9 @@ from botocore.exceptions import ClientError
 
 from helpers.errors import WalkthroughError
 from helpers.sandbox import _totp, clock, console, files, process, scenarios
-from tests.sandbox_support import client, code_of, keys_client, private_sandbox, read_rootkey, save_root_profile
+from tests.sandbox_support import client, code_of, keys_client, module_sandbox, read_rootkey, save_root_profile
 
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-root")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-root")
 
 
 @pytest.fixture

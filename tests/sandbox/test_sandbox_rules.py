@@ -23,7 +23,7 @@ from helpers.sandbox.root import (
     root_user,
     signing,
 )
-from tests.sandbox_support import client, code_of, keys_client, private_sandbox
+from tests.sandbox_support import client, code_of, keys_client, module_sandbox
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NOW = 1_800_000_000.0  # a fixed clock: step 60,000,000
@@ -132,11 +132,7 @@ def test_qr_png_encodes_the_otpauth_uri():
 # moto's AccessDenied, from the user's policies with ${aws:username} filled in.
 
 
-@pytest.fixture(scope="module")
-def mfa_sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-mfa-rules")
-    with private_sandbox(home) as info:
-        yield home, info
+mfa_sandbox = module_sandbox("sandbox-mfa-rules")
 
 
 @pytest.fixture

@@ -14,16 +14,12 @@ from helpers.errors import WalkthroughError
 from helpers.sandbox import console, files, scenarios
 from helpers.status.checks import run_checks
 from helpers.status.snapshot import take_snapshot
-from tests.sandbox_support import client, code_of, private_sandbox, read_rootkey, session
+from tests.sandbox_support import client, code_of, module_sandbox, read_rootkey, session
 
 SEEN_SECRETS: set[str] = set()
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sandbox-scenarios")
-    with private_sandbox(home) as info:
-        yield home, info
+sandbox = module_sandbox("sandbox-scenarios")
 
 
 def remember_secrets(home) -> None:

@@ -72,13 +72,19 @@ def test_two_state_folders_run_two_isolated_sandboxes(tmp_path):
         server.stop(b)
 
 
-def test_a_dead_server_is_detected_and_restart_says_so(home):
+def crashed_at_02(home) -> server.SandboxInfo:
+    """Start *home*'s server, reset it to checkpoint 02, then kill it (SIGKILL) and wait until it is gone."""
     info = server.start(home)
     scenarios.reset(at="02", home=home)
     os.kill(info.pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while server._alive(info.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return info
+
+
+def test_a_dead_server_is_detected_and_restart_says_so(home):
+    info = crashed_at_02(home)
     assert server.status(home) is None
     assert "stale" in server.stale_note(home)
     result = cli(home, "status")
@@ -98,12 +104,7 @@ def test_a_dead_server_is_detected_and_restart_says_so(home):
 
 
 def test_a_crash_without_saved_state_rebuilds_and_says_so(home):
-    info = server.start(home)
-    scenarios.reset(at="02", home=home)
-    os.kill(info.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while server._alive(info.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    crashed_at_02(home)
     files.paths(home).state_file.unlink()  # e.g. a folder from before the state was saved
     with pytest.warns(SandboxRestarted, match="had stopped"):
         SandboxAccount(home).files()
