@@ -19,20 +19,15 @@ from helpers.sandbox.source import SandboxAccount
 from helpers.sources import YourAwsFiles
 from helpers.ui import mfa_form
 from helpers.ui.mfa_device import DeviceForm
+from tests.forms_support import enter_codes, said
 from tests.sandbox_support import MFA_POLICY_ARN, client, module_sandbox, session
 
 CALLER = Identity("123456789012", "arn:aws:iam::123456789012:user/AML@Packt", IAM_USER, "AML@Packt")
 
 
-def said(form) -> str:
-    return "".join(o.get("text", "") for o in form._out.outputs)
-
-
 def enable_with(form, first: str, second: str) -> str:
     """Type two codes into the device form and press its enable button: what it says."""
-    form._code1.value, form._code2.value = first, second
-    form._enable.click()
-    return said(form)
+    return enter_codes(form, form._enable, first, second)
 
 
 def fake_check(summary: bool | None, report: bool | None, virtual: bool | None) -> verify.RootMfaCheck:

@@ -11,6 +11,7 @@ import pyotp
 import pytest
 
 from helpers.sandbox import clock, console, console_ui
+from tests.forms_support import enter_codes, said
 from tests.sandbox_support import module_sandbox, reset_at
 
 sandbox = module_sandbox("sandbox-console-ui")
@@ -21,15 +22,9 @@ def home(sandbox):
     return reset_at(sandbox, "04")
 
 
-def said(form) -> str:
-    return "".join(o.get("text", "") for o in form._out.outputs)
-
-
 def add_with(form, first: str, second: str) -> str:
     """Type *first* and *second* into the stand-in console's two code boxes, press Add MFA: what it says."""
-    form._code1.value, form._code2.value = first, second
-    form._add.click()
-    return said(form)
+    return enter_codes(form, form._add, first, second)
 
 
 def everything_shown(form) -> str:
