@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 # WORKERS pytest-xdist processes share the tests, each with its own practice account (conftest.py); the
 # notebooks' cells stay together on one worker, in file-name order, each notebook in a fresh kernel; a hung
 # cell fails after 120 s. Much of a test's time is spent waiting on kernels and browsers, so more workers
-# than cores pays. WORKERS=0 runs everything in one process, as `pytest` does with no -n.
+# than cores pays. WORKERS=0 runs everything in one process, as `pytest` does with no -n. The 15 slowest
+# tests are listed at the end, to see where the time goes.
 WORKERS ?= 4
-PYTEST_ARGS ?= tests notebooks --nbval-lax --nbval-cell-timeout=120 -n $(WORKERS)
+PYTEST_ARGS ?= tests notebooks --nbval-lax --nbval-cell-timeout=120 -n $(WORKERS) --durations=15
 
 .PHONY: lab test bench stop hub lint format strip lock help
 
