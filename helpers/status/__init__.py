@@ -9,6 +9,7 @@ card on the other notebooks costs no pandas import.
 
 from __future__ import annotations
 
+from helpers.errors import cell_guard
 from helpers.status.card_view import card, show_card
 from helpers.status.checks import CHECKLIST, CHECKS, checklist, run_checks
 from helpers.status.model import Finding, Snapshot
@@ -36,6 +37,7 @@ __all__ = [
 # Notebook 05's views, reached as aml.status.<view>: each imports helpers.status.views (and pandas) when called.
 
 
+@cell_guard
 def assets_table(source=None):
     """How many users, groups, roles, policies and identity providers the account has (``views.assets_table``)."""
     from helpers.status import views
@@ -43,6 +45,7 @@ def assets_table(source=None):
     return views.assets_table(source)
 
 
+@cell_guard
 def checks_table(source=None, caption: bool = True):
     """Every check's findings, coloured by status (``views.checks_table``)."""
     from helpers.status import views
@@ -50,6 +53,7 @@ def checks_table(source=None, caption: bool = True):
     return views.checks_table(source, caption=caption)
 
 
+@cell_guard
 def dashboard(source=None) -> None:
     """Notebook 05's dashboard: the card, the asset counts, the checks table (``views.dashboard``)."""
     from helpers.status import views
@@ -57,6 +61,7 @@ def dashboard(source=None) -> None:
     return views.dashboard(source)
 
 
+@cell_guard
 def explain_checks(ids=None):
     """Each check's title, severity, why it matters and how to fix it (``views.explain_checks``)."""
     from helpers.status import views
@@ -64,6 +69,7 @@ def explain_checks(ids=None):
     return views.explain_checks(ids)
 
 
+@cell_guard
 def export(source=None, folder=None):
     """Write the results as CSV and JSON for an instructor (``views.export``)."""
     from helpers.status import views
@@ -71,6 +77,7 @@ def export(source=None, folder=None):
     return views.export(source, folder)
 
 
+@cell_guard
 def report_table(source=None):
     """The credential report, one row per user, non-secret columns only (``views.report_table``)."""
     from helpers.status import views
