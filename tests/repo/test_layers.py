@@ -228,3 +228,12 @@ def test_only_forms_import_ipywidgets():
 def test_forms_never_import_the_aws_sdk(name):
     found = _imports_any(name, AWS_SDK)
     assert not found, f"{name} is a form and imports the AWS SDK ({found}): call a logic module instead"
+
+
+MAX_MODULE_LINES = 400  # issue 17: a module a newcomer can read; split along a real seam before it grows past this
+
+
+@pytest.mark.parametrize("path", sorted(HELPERS.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_helpers_module_is_over_400_lines(path: Path) -> None:
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {lines} lines: split it along a real seam"
