@@ -20,12 +20,12 @@ CLOCK_ENDPOINT = "/_sandbox/clock"
 
 def set_offset(seconds: float, home: Path | None = None) -> float:
     """Put the practice account's clock *seconds* ahead of the machine's (negative: behind); the new offset."""
-    return float(console._post(CLOCK_ENDPOINT, {"offset": seconds}, home=home)["offset"])
+    return float(console.post(CLOCK_ENDPOINT, {"offset": seconds}, home=home)["offset"])
 
 
 def advance(seconds: float, home: Path | None = None) -> float:
     """Move the practice account's clock *seconds* forward; the new offset."""
-    return float(console._post(CLOCK_ENDPOINT, {"advance": seconds}, home=home)["offset"])
+    return float(console.post(CLOCK_ENDPOINT, {"advance": seconds}, home=home)["offset"])
 
 
 class SandboxClock:

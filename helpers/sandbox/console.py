@@ -54,7 +54,8 @@ class RootMfaDevice(NamedTuple):
     __str__ = __repr__
 
 
-def _post(path: str, data: dict | None = None, home: Path | None = None) -> dict:
+def post(path: str, data: dict | None = None, home: Path | None = None) -> dict:
+    """POST *data* to the token-protected console endpoint *path*; its JSON answer (clock.py uses it too)."""
     url, token = process.server_token(home)
     request = urllib.request.Request(
         f"{url}{path}",
@@ -92,54 +93,54 @@ def _sentence(code: str | None, message: str) -> str:
 
 def create_root_access_key(home: Path | None = None) -> RootAccessKey:
     """Console: "Create access key" on the root user's security credentials page (notebook 01)."""
-    data = _post("/_sandbox/root/access-key", home=home)
+    data = post("/_sandbox/root/access-key", home=home)
     return RootAccessKey(data["access_key_id"], data["secret_access_key"], data["created"])
 
 
 def set_root_access_key_status(access_key_id: str, status: str, home: Path | None = None) -> None:
     """Console: activate or deactivate a root key, e.g. to undo deactivating the only one (notebook 03)."""
-    _post("/_sandbox/root/access-key/status", {"access_key_id": access_key_id, "status": status}, home=home)
+    post("/_sandbox/root/access-key/status", {"access_key_id": access_key_id, "status": status}, home=home)
 
 
 def delete_root_access_key(access_key_id: str, home: Path | None = None) -> None:
     """Console: delete a root key without signing with it (notebook 03's console path)."""
-    _post("/_sandbox/root/access-key/delete", {"access_key_id": access_key_id}, home=home)
+    post("/_sandbox/root/access-key/delete", {"access_key_id": access_key_id}, home=home)
 
 
 def create_root_mfa_device(home: Path | None = None) -> RootMfaDevice:
     """Console: "Assign MFA device" for the root user, step 1: the QR code and its seed (notebook 04)."""
-    data = _post("/_sandbox/root/mfa/create", home=home)
+    data = post("/_sandbox/root/mfa/create", home=home)
     return RootMfaDevice(data["serial"], base64.b64decode(data["qr_png"]), data["seed"])
 
 
 def enable_root_mfa(serial: str, code1: str, code2: str, home: Path | None = None) -> None:
     """Console: step 2, two consecutive codes from the authenticator (notebook 04)."""
-    _post("/_sandbox/root/mfa/enable", {"serial": serial, "code1": code1, "code2": code2}, home=home)
+    post("/_sandbox/root/mfa/enable", {"serial": serial, "code1": code1, "code2": code2}, home=home)
 
 
 def remove_root_mfa(home: Path | None = None) -> bool:
     """Console: "Remove" the root user's MFA device (notebook 06 or a re-practice); True if one was removed."""
-    return bool(_post("/_sandbox/root/mfa/remove", home=home).get("removed"))
+    return bool(post("/_sandbox/root/mfa/remove", home=home).get("removed"))
 
 
 def root_state(home: Path | None = None) -> dict:
     """The root user as the console shows it: key IDs, statuses and dates, MFA; never a secret."""
-    return _post("/_sandbox/root", home=home)
+    return post("/_sandbox/root", home=home)
 
 
 def backdate_access_key(access_key_id: str, days: int, home: Path | None = None) -> None:
     """Make a key look *days* old (for the messy-account audit scenario)."""
-    _post("/_sandbox/backdate-key", {"access_key_id": access_key_id, "days": days}, home=home)
+    post("/_sandbox/backdate-key", {"access_key_id": access_key_id, "days": days}, home=home)
 
 
 def wipe_account(scenario: str, home: Path | None = None, fresh: bool = False) -> None:
     """Wipe moto and the root's state (*fresh*: moto is still empty); the caller then builds *scenario*."""
-    _post("/_sandbox/reset", {"scenario": scenario, "wipe": not fresh}, home=home)
+    post("/_sandbox/reset", {"scenario": scenario, "wipe": not fresh}, home=home)
 
 
 def issued_secrets(home: Path | None = None) -> list[str]:
     """Every secret the practice account handed out or was given since it started (for the test suite's leak search)."""
-    return list(_post("/_sandbox/issued-secrets", home=home).get("secrets", []))
+    return list(post("/_sandbox/issued-secrets", home=home).get("secrets", []))
 
 
 class TemporaryCredentials(NamedTuple):
@@ -161,7 +162,7 @@ class TemporaryCredentials(NamedTuple):
 
 def root_login(hours: float = 12, home: Path | None = None) -> TemporaryCredentials:
     """``aws login`` as the root user: temporary root credentials for the CLI and SDK (scenario console-login)."""
-    data = _post("/_sandbox/root/login", {"hours": hours}, home=home)
+    data = post("/_sandbox/root/login", {"hours": hours}, home=home)
     return TemporaryCredentials(
         data["access_key_id"], data["secret_access_key"], data["session_token"], data["expiration"]
     )
@@ -169,14 +170,14 @@ def root_login(hours: float = 12, home: Path | None = None) -> TemporaryCredenti
 
 def remove_root_credentials(home: Path | None = None) -> None:
     """Organizations' central root access management: remove the root's keys, password and MFA (member-account)."""
-    _post("/_sandbox/root/remove-credentials", home=home)
+    post("/_sandbox/root/remove-credentials", home=home)
 
 
 def options(home: Path | None = None, **changes) -> dict:
     """The practice account's switches (``lag`` seconds, ``mfa_sessions``), after applying *changes*; saved."""
-    return dict(_post("/_sandbox/options", changes, home=home).get("options", {}))
+    return dict(post("/_sandbox/options", changes, home=home).get("options", {}))
 
 
 def mfa_seed(serial: str, home: Path | None = None) -> str | None:
     """The seed of an IAM user's virtual MFA device (the simulated authenticator and tests compute codes)."""
-    return _post("/_sandbox/mfa-seed", {"serial": serial}, home=home).get("seed")
+    return post("/_sandbox/mfa-seed", {"serial": serial}, home=home).get("seed")
