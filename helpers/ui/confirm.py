@@ -23,7 +23,10 @@ from helpers.ui.result import ResultBox
 
 # Long names (a backup file's path, an ARN) wrap inside their cell: a plan wider than the page would
 # make the form a scrolling region that the keyboard cannot reach (axe: scrollable-region-focusable).
+# Only the name and detail columns may break inside a word; the verb, kind and API action stay whole.
 _WRAP = "overflow-wrap:anywhere;word-break:break-word"
+_WHOLE = "overflow-wrap:normal;word-break:normal"
+_WRAPPED_COLUMNS = (False, False, False, True, True, False)
 
 
 def plan_table_html(plan: Plan) -> str:
@@ -35,8 +38,12 @@ def plan_table_html(plan: Plan) -> str:
         rows = "".join(
             "<tr>"
             + "".join(
-                f"<td style='padding:0 1em 0 0;{_WRAP}'>{html.escape(str(v))}</td>"
-                for v in (i, c.verb, c.kind, c.name, getattr(c, "detail", ""), getattr(c, "api_action", ""))
+                f"<td style='padding:0 1em 0 0;{_WRAP if wraps else _WHOLE}'>{html.escape(str(v))}</td>"
+                for wraps, v in zip(
+                    _WRAPPED_COLUMNS,
+                    (i, c.verb, c.kind, c.name, getattr(c, "detail", ""), getattr(c, "api_action", "")),
+                    strict=True,
+                )
             )
             + "</tr>"
             for i, c in enumerate(plan.changes, 1)
